@@ -1,0 +1,1 @@
+"""Build the nap-kg dataset: sources -> RDF -> SHACL validation -> dist/."""

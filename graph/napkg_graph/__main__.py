@@ -1,0 +1,5 @@
+"""`python -m napkg_graph` is `napkg`."""
+
+from .cli import main
+
+main()

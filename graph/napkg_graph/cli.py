@@ -1,0 +1,130 @@
+"""The `napkg` command line: build, validate, serve (query and publish follow). Flags are a stable interface."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from . import __doc__ as package_doc
+from .config import BuildSettings
+from .pipeline import BuildFailed, build, build_and_validate
+from .validate import check, load_shapes
+from .vocab import ONTOLOGY_FILE
+
+
+def _progress(message: str) -> None:
+    print(f"napkg: {message}", file=sys.stderr, flush=True)
+
+
+def _settings(args: argparse.Namespace) -> BuildSettings:
+    kwargs = {}
+    if getattr(args, "base_iri", None):
+        kwargs["base_iri"] = args.base_iri
+    if getattr(args, "dist", None):
+        kwargs["dist"] = Path(args.dist)
+    if getattr(args, "sources", None):
+        kwargs["sources"] = Path(args.sources)
+    return BuildSettings(**kwargs)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    try:
+        result = build(settings, _progress)
+    except BuildFailed as failed:
+        print(failed.report.render(warnings=False), file=sys.stderr)
+        print(f"napkg: build failed validation; {settings.dist} was left untouched", file=sys.stderr)
+        return 1
+    print(
+        f"built {result.triples:,} triples in {result.seconds:.1f} s; "
+        f"{len(result.report.warnings)} warning(s); dumps in {settings.dist}"
+    )
+    for name, digest in sorted(result.checksums.items()):
+        print(f"  {settings.dist / name}  sha256:{digest[:16]}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.files:
+        data = Dataset()
+        for path in args.files:
+            data.parse(path)
+        union = Graph()
+        for ctx in data.graphs():
+            for triple in ctx:
+                union.add(triple)
+        report = check(union, load_shapes(settings), Graph().parse(ONTOLOGY_FILE))
+    else:
+        _, _, report = build_and_validate(settings, _progress)
+    print(report.render(warnings=not args.violations_only))
+    return 0 if report.conforms else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from napkg_server.cli import run_serve
+
+    if not args.data:
+        settings = _settings(args)
+        trig = settings.dist / "nap-kg.trig"
+        if _stale(settings, trig):
+            _progress(f"{trig} is missing or older than its sources: building first")
+            if cmd_build(args) != 0:
+                return 1
+        args.data = [trig]
+    return run_serve(args)
+
+
+def _stale(settings: BuildSettings, target: Path) -> bool:
+    if not target.exists():
+        return True
+    built = target.stat().st_mtime
+    inputs = [
+        settings.ontology_dir,
+        settings.sources_dir,
+        settings.shapes_dir,
+        Path(__file__).parent,
+    ]
+    return any(p.stat().st_mtime > built for d in inputs for p in d.rglob("*") if p.is_file())
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="napkg", description=(package_doc or "").strip())
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--base-iri",
+            help="base IRI of the dataset (default: $NAPKG_BASE_IRI or https://w3id.org/nap-kg/)",
+        )
+        p.add_argument("--dist", help="output directory (default: dist/ in the repository)")
+        p.add_argument("--sources", help="curated sources directory (default: graph/sources/)")
+
+    b = sub.add_parser("build", help="build the dataset, validate it and write dist/")
+    common(b)
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="validate RDF files (or the freshly built dataset) against shapes/")
+    common(v)
+    v.add_argument("files", nargs="*", help="RDF files to validate (format by extension)")
+    v.add_argument("--violations-only", action="store_true", help="leave warnings out of the report")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("serve", help="serve the dataset over HTTP (SPARQL endpoint)", conflict_handler="resolve")
+    common(s)
+    try:
+        from napkg_server.cli import add_serve_arguments
+
+        add_serve_arguments(s)
+    except ImportError:  # the server package is optional for building
+        s.add_argument("--data", nargs="*", default=[])
+    s.set_defaults(func=cmd_serve)
+    return top
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    raise SystemExit(args.func(args))

@@ -1,0 +1,127 @@
+"""Assembles the dataset: one named graph per source, so every statement says where it comes from.
+
+graph/ontologie                  ontology/nap.ttl
+graph/vocabulaires               ontology/vocabularies/*.ttl (SKOS schemes: pillars, UNGP, OECD, status, roles)
+graph/referentie                 organisations, EU instruments, Dutch laws, plans, source documents
+graph/voortgangsrapportage-2024  what the 2024 progress report says (33 action points)
+graph/kamerbrief-2025            what the 2025 letter says (paragraphs, events)
+graph/redactie                   analysts' alignments (not statements of the documents)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rdflib import DCTERMS, PROV, RDF, Dataset, Graph, URIRef
+
+from .config import BuildSettings
+from .iris import Iris
+from .rdf_curated import build_curated
+from .rdf_letter import build_letter
+from .rdf_reference import build_reference
+from .rdf_report import build_report
+from .rdf_terms import en, label
+from .sources import Sources, load_sources
+from .vocab import ONTOLOGY_FILE
+
+
+@dataclass(frozen=True)
+class GraphSpec:
+    name: str
+    title_nl: str
+    title_en: str
+    source: str | None  # key of the source document the graph states, if any
+    curated: bool = False
+
+
+GRAPHS = (
+    GraphSpec("ontologie", "Ontologie", "Ontology", None),
+    GraphSpec("vocabulaires", "Begrippenstelsels", "Concept schemes", None),
+    GraphSpec("referentie", "Referentiegegevens", "Reference data", None),
+    GraphSpec(
+        "voortgangsrapportage-2024",
+        "Voortgangsrapportage 2024",
+        "2024 progress report",
+        "report-2024",
+    ),
+    GraphSpec("kamerbrief-2025", "Kamerbrief 2025", "2025 letter to parliament", "letter-2025"),
+    GraphSpec("redactie", "Redactionele afstemmingen", "Curated alignments", None, curated=True),
+)
+
+Builder = Callable[[Graph, Iris, Sources], None]
+
+
+def _describe_graph(g: Graph, iris: Iris, spec: GraphSpec, sources: Sources) -> None:
+    node = iris.graph(spec.name)
+    label(g, node, spec.title_nl, spec.title_en)
+    g.add((node, RDF.type, PROV.Entity))
+    if spec.source:
+        g.add((node, PROV.wasDerivedFrom, iris.report(sources.documents[spec.source].slug)))
+        g.add(
+            (
+                node,
+                DCTERMS.description,
+                en("Statements made by this source document, and links found in its text."),
+            )
+        )
+    if spec.curated:
+        g.add((node, PROV.wasAttributedTo, iris.organisation("nap-kg-redactie")))
+        g.add(
+            (
+                node,
+                DCTERMS.description,
+                en("An analyst's judgement, not a statement of the source documents."),
+            )
+        )
+
+
+def _parse_ontology(g: Graph, settings: BuildSettings) -> None:
+    g.parse(ONTOLOGY_FILE, format="turtle")
+
+
+def _parse_vocabularies(g: Graph, settings: BuildSettings) -> None:
+    for path in sorted((settings.ontology_dir / "vocabularies").glob("*.ttl")):
+        g.parse(path, format="turtle", publicID=settings.base_iri)
+
+
+def build_dataset(settings: BuildSettings, progress: Callable[[str], None] = lambda _: None) -> Dataset:
+    """Read the sources and produce the whole dataset, one named graph per GraphSpec."""
+    iris = Iris(settings.base_iri)
+    sources = load_sources(settings.sources_dir)
+    ds = Dataset()
+    context = json.loads((settings.ontology_dir / "context.jsonld").read_text(encoding="utf-8"))
+    for prefix, namespace in context["@context"].items():
+        ds.bind(prefix, namespace)
+    builders: dict[str, Callable[[Graph], None]] = {
+        "ontologie": lambda g: _parse_ontology(g, settings),
+        "vocabulaires": lambda g: _parse_vocabularies(g, settings),
+        "referentie": lambda g: build_reference(g, iris, sources),
+        "voortgangsrapportage-2024": lambda g: build_report(g, iris, sources),
+        "kamerbrief-2025": lambda g: build_letter(g, iris, sources),
+        "redactie": lambda g: build_curated(g, iris, sources),
+    }
+    for spec in GRAPHS:
+        g = ds.graph(iris.graph(spec.name))
+        builders[spec.name](g)
+        _describe_graph(g, iris, spec, sources)
+        progress(f"{spec.name}: {len(g)} triples")
+    return ds
+
+
+def graph_names(settings: BuildSettings) -> list[URIRef]:
+    iris = Iris(settings.base_iri)
+    return [iris.graph(spec.name) for spec in GRAPHS]
+
+
+def union(ds: Dataset) -> Graph:
+    """All named graphs as one graph (the default graph the endpoint serves)."""
+    g = Graph()
+    for ctx in ds.graphs():
+        for triple in ctx:
+            g.add(triple)
+    return g
+
+
+__all__ = ["GRAPHS", "build_dataset", "graph_names", "union"]

@@ -1,0 +1,112 @@
+"""Writes dist/: the dataset dumps and their checksums. Deterministic (two builds give identical bytes) and
+atomic (dist/ is replaced in one rename, so a failed build never leaves a half-written dist/ behind).
+
+    nap-kg.trig      all named graphs (TriG)
+    nap-kg.nq.gz     all named graphs (N-Quads, sorted, gzip)
+    nap-kg.jsonld    all named graphs (JSON-LD, context ontology/context.jsonld inlined, never fetched)
+    nap-kg.ttl       the union of the named graphs (Turtle)
+    nap-kg.nt.gz     the union of the named graphs (N-Triples, sorted, gzip)
+    validation.txt   the SHACL report of the build (warnings included)
+    SHA256SUMS       sha256sum-compatible checksums of the files above
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from .config import BuildSettings
+
+TRIG = "nap-kg.trig"
+NQUADS = "nap-kg.nq.gz"
+JSONLD = "nap-kg.jsonld"
+TURTLE = "nap-kg.ttl"
+NTRIPLES = "nap-kg.nt.gz"
+REPORT = "validation.txt"
+CHECKSUMS = "SHA256SUMS"
+
+
+def _gzip(data: bytes) -> bytes:
+    # mtime=0 and no file name keep the archive byte-identical across builds.
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _sorted_lines(text: str) -> bytes:
+    lines = sorted(line for line in text.splitlines() if line.strip())
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _trig(ds: Dataset) -> bytes:
+    """TriG with graphs in IRI order: rdflib orders the triples in a graph but not the graphs themselves."""
+    prefixes: set[str] = set()
+    bodies: list[str] = []
+    for ctx in sorted(ds.graphs(), key=lambda g: str(g.identifier)):
+        if not len(ctx):
+            continue
+        single = Dataset()
+        for prefix, ns in ds.namespaces():
+            single.bind(prefix, ns)
+        target = single.graph(ctx.identifier)
+        for triple in ctx:
+            target.add(triple)
+        lines = single.serialize(format="trig").splitlines()
+        prefixes.update(line for line in lines if line.startswith("@prefix"))
+        bodies.append("\n".join(line for line in lines if not line.startswith("@prefix")).strip())
+    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(bodies) + "\n").encode("utf-8")
+
+
+def _jsonld(ds: Dataset, context: dict) -> bytes:
+    raw = json.loads(ds.serialize(format="json-ld", context=context, auto_compact=True))
+    graphs = raw.get("@graph", [])
+    for graph in graphs:
+        if isinstance(graph.get("@graph"), list):
+            graph["@graph"].sort(key=lambda node: json.dumps(node, sort_keys=True))
+    graphs.sort(key=lambda node: json.dumps(node, sort_keys=True))
+    return (json.dumps(raw, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_dist(
+    ds: Dataset, union: Graph, report: str, settings: BuildSettings, progress: Callable[[str], None]
+) -> dict[str, str]:
+    """Serialise into a fresh directory beside dist/, then swap it in. Returns file -> sha256."""
+    context = json.loads((settings.ontology_dir / "context.jsonld").read_text(encoding="utf-8"))
+    outputs: dict[str, Callable[[], bytes]] = {
+        TRIG: lambda: _trig(ds),
+        NQUADS: lambda: _gzip(_sorted_lines(ds.serialize(format="nquads"))),
+        JSONLD: lambda: _jsonld(ds, context["@context"]),
+        TURTLE: lambda: union.serialize(format="turtle").encode("utf-8"),
+        NTRIPLES: lambda: _gzip(_sorted_lines(union.serialize(format="nt"))),
+        REPORT: lambda: (report + "\n").encode("utf-8"),
+    }
+    settings.dist.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=settings.dist.parent))
+    try:
+        sums: dict[str, str] = {}
+        for name, produce in outputs.items():
+            data = produce()
+            (staging / name).write_bytes(data)
+            sums[name] = hashlib.sha256(data).hexdigest()
+            progress(f"wrote {name} ({len(data):,} bytes)")
+        (staging / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())))
+        _swap(staging, settings.dist)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sums
+
+
+def _swap(staging: Path, dist: Path) -> None:
+    old = dist.with_name(dist.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if dist.exists():
+        os.replace(dist, old)
+    os.replace(staging, dist)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,85 @@
+"""The 2025 letter graph: the letter's paragraphs verbatim, its footnotes, dated events and the citations in it.
+
+The letter gives no status per action point, so none is made up here. Links from paragraphs to action points are
+an analyst's reading and live in the curated graph (rdf_curated.py).
+"""
+
+from __future__ import annotations
+
+from rdflib import DCTERMS, RDF, Graph, Literal, URIRef
+
+from .iris import Iris
+from .letter import Paragraph
+from .rdf_citations import add_citations
+from .rdf_terms import date, en, integer, label, nl
+from .sources import Sources
+from .text import strip_markers
+from .vocab import NAP
+
+INSTRUMENT_KEYS_OR_ORGS = {"ncp", "ser", "bz"}
+
+
+def _paragraph(g: Graph, iris: Iris, letter: URIRef, p: Paragraph, pillar: int | None) -> URIRef:
+    node = iris.paragraph(letter, p.number)
+    text = strip_markers(p.text)
+    g.add((node, RDF.type, NAP.LetterParagraph))
+    label(g, node, f"Kamerbrief 2025, alinea {p.number}", f"Letter 2025, paragraph {p.number}")
+    g.add((node, NAP.number, integer(p.number)))
+    g.add((node, NAP.text, nl(text)))
+    g.add((node, NAP.statedIn, letter))
+    g.add((node, NAP.sourceLocation, Literal(f"kamerbrief-2025.txt, regel {p.line}")))
+    if pillar is not None:
+        g.add((node, NAP.pillar, iris.pillar(pillar)))
+    add_citations(g, iris, node, NAP.text, text, letter)
+    for marker, fn_text in p.footnotes.items():
+        fn = iris.footnote(node, marker)
+        g.add((node, NAP.footnote, fn))
+        g.add((fn, RDF.type, NAP.Footnote))
+        label(g, fn, f"Voetnoot {marker}", f"Footnote {marker}")
+        g.add((fn, NAP.marker, Literal(marker)))
+        g.add((fn, NAP.text, nl(fn_text)))
+        g.add((fn, NAP.statedIn, letter))
+        add_citations(g, iris, fn, NAP.text, fn_text, letter)
+    return node
+
+
+def build_letter(g: Graph, iris: Iris, sources: Sources) -> None:
+    meta = sources.letter
+    document = sources.documents[meta["letter"]]
+    letter = iris.report(document.slug)
+    g.add((letter, DCTERMS.contributor, Literal(document.signatory)))
+    pillars = {entry["n"]: entry.get("pillar") for entry in meta["paragraphs"]}
+    for p in sources.letter_paragraphs:
+        _paragraph(g, iris, letter, p, pillars.get(p.number))
+
+    # The plan as the letter identifies it: Kamerstuk 32 735, nr. 344 (paragraph 2).
+    plan = iris.plan("nap-2022-2026")
+    g.add((plan, NAP.publishedAs, iris.kamerstuk(sources.plans[0]["published_as"])))
+
+    statement = meta["overall_statement"]
+    assessment = iris.id(f"rapport/{document.slug}/oordeel")
+    g.add((assessment, RDF.type, NAP.PlanAssessment))
+    label(
+        g,
+        assessment,
+        "Oordeel van de Kamerbrief 2025 over het NAP",
+        "Assessment of the NAP in the 2025 letter",
+    )
+    g.add((assessment, NAP.text, nl(statement["text"])))
+    g.add((assessment, NAP.statedIn, letter))
+    g.add((assessment, DCTERMS.subject, plan))
+    g.add((assessment, DCTERMS.source, iris.paragraph(letter, statement["paragraph"])))
+
+    for e in meta["events"]:
+        node = iris.event(e["key"])
+        g.add((node, RDF.type, NAP.Event))
+        label(g, node, e["nl"], e["en"])
+        g.add((node, DCTERMS.description, nl(e["nl"])))
+        g.add((node, DCTERMS.description, en(e["en"])))
+        g.add((node, DCTERMS.date, date(e["date"])))
+        g.add((node, NAP.dateAsWritten, nl(e["as_written"])))
+        g.add((node, NAP.reportedIn, iris.paragraph(letter, e["paragraph"])))
+        g.add((node, NAP.statedIn, letter))
+        for key in e["concerns"]:
+            target = iris.organisation(key) if key in INSTRUMENT_KEYS_OR_ORGS else iris.instrument(key)
+            g.add((node, NAP.concerns, target))

@@ -1,0 +1,157 @@
+"""The 2024 progress report graph: the 33 action points with everything the report's tables say about them."""
+
+from __future__ import annotations
+
+from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, Graph, Literal, URIRef
+
+from .iris import Iris, slugify
+from .rdf_citations import add_citations
+from .rdf_terms import integer, label, nl, year
+from .sources import ActionPointRecord, Sources
+from .text import strip_markers
+from .vocab import NAP
+
+REPORT_YEAR = 2024
+ROLE_SLUGS = {
+    "coordinating": "coordinerend",
+    "responsible": "verantwoordelijk",
+    "commissioning": "opdrachtgever",
+    "executing": "uitvoerder",
+    "partner": "partner",
+}
+
+
+def _year_instant(g: Graph, iris: Iris, value: int) -> URIRef:
+    node = iris.year(value)
+    g.add((node, RDF.type, TIME.Instant))
+    g.add((node, TIME.inXSDgYear, year(value)))
+    label(g, node, str(value), str(value))
+    return node
+
+
+def _themes(g: Graph, iris: Iris, records: list[ActionPointRecord]) -> None:
+    scheme = iris.id("thema")
+    g.add((scheme, RDF.type, SKOS.ConceptScheme))
+    label(g, scheme, "Thema's van het NAP 2022-2026", "Themes of the NAP 2022-2026")
+    g.add((scheme, SKOS.prefLabel, nl("Thema's van het NAP 2022-2026")))
+    for order, record in enumerate({r.theme: r for r in records}.values(), start=1):
+        node = iris.theme(record.theme)
+        g.add((node, RDF.type, NAP.Theme))
+        g.add((node, SKOS.inScheme, scheme))
+        g.add((node, SKOS.prefLabel, nl(record.theme)))
+        g.add((node, RDFS.label, nl(record.theme)))
+        g.add((node, SKOS.notation, Literal(slugify(record.theme))))
+        g.add((node, NAP.number, integer(order)))
+        g.add((node, NAP.pillar, iris.pillar(record.pillar)))
+        g.add((node, SKOS.broader, iris.pillar(record.pillar)))
+
+
+def _action_point(g: Graph, iris: Iris, r: ActionPointRecord, report: URIRef) -> None:
+    n = r.number
+    ap = iris.action_point(n)
+    g.add((ap, RDF.type, NAP.ActionPoint))
+    label(g, ap, f"Actiepunt {n}", f"Action point {n}")
+    g.add((ap, DCTERMS.isPartOf, iris.plan("nap-2022-2026")))
+    g.add((ap, NAP.number, integer(n)))
+    g.add((ap, NAP.pillar, iris.pillar(r.pillar)))
+    g.add((ap, NAP.theme, iris.theme(r.theme)))
+    action = strip_markers(r.action)
+    g.add((ap, NAP.actionText, nl(action)))
+    g.add((ap, NAP.responsibilityText, nl(r.responsibility_text)))
+    first, last = r.source_lines
+    g.add((ap, NAP.sourceLocation, Literal(f"{report.split('/')[-1]}.txt, regels {first}-{last}")))
+    g.add((ap, NAP.statedIn, report))
+    add_citations(g, iris, ap, NAP.actionText, action, report)
+
+    objective = iris.objective(n)
+    g.add((ap, NAP.objective, objective))
+    g.add((objective, RDF.type, NAP.Objective))
+    label(g, objective, f"Doelstelling van actiepunt {n}", f"Objective of action point {n}")
+    g.add((objective, NAP.text, nl(r.objective)))
+    g.add((objective, NAP.statedIn, report))
+    add_citations(g, iris, objective, NAP.text, r.objective, report)
+
+    for party in r.parties:
+        resp = iris.responsibility(n, party.org, ROLE_SLUGS[party.role])
+        org = iris.organisation(party.org)
+        g.add((ap, NAP.responsibility, resp))
+        g.add((ap, NAP.responsibleOrganisation, org))
+        g.add((resp, RDF.type, NAP.Responsibility))
+        label(
+            g,
+            resp,
+            f"Verantwoordelijkheid voor actiepunt {n}",
+            f"Responsibility for action point {n}",
+        )
+        g.add((resp, NAP.agent, org))
+        g.add((resp, NAP.role, iris.role(ROLE_SLUGS[party.role])))
+        if party.note:
+            g.add((resp, NAP.note, nl(party.note)))
+
+    timeline = iris.timeline(n)
+    g.add((ap, NAP.timeline, timeline))
+    g.add((timeline, RDF.type, NAP.Timeline))
+    label(g, timeline, f"Tijdslijn van actiepunt {n}", f"Timeline of action point {n}")
+    g.add((timeline, NAP.timelineText, nl(r.timeline_text)))
+    if r.start_year is not None:
+        g.add((timeline, TIME.hasBeginning, _year_instant(g, iris, r.start_year)))
+    if r.end_year is not None:
+        g.add((timeline, TIME.hasEnd, _year_instant(g, iris, r.end_year)))
+
+    assessment = iris.status_assessment(n, REPORT_YEAR)
+    g.add((assessment, RDF.type, NAP.StatusAssessment))
+    label(
+        g,
+        assessment,
+        f"Stand van zaken actiepunt {n} ({REPORT_YEAR})",
+        f"Status of action point {n} ({REPORT_YEAR})",
+    )
+    g.add((assessment, NAP.actionPoint, ap))
+    g.add((assessment, NAP.status, iris.status(slugify(r.status_2024))))
+    g.add((assessment, NAP.statedIn, report))
+
+    explanation = iris.explanation(n, REPORT_YEAR)
+    text = strip_markers(r.explanation_2024)
+    g.add((explanation, RDF.type, NAP.Explanation))
+    label(
+        g,
+        explanation,
+        f"Toelichting bij actiepunt {n} ({REPORT_YEAR})",
+        f"Explanation of action point {n} ({REPORT_YEAR})",
+    )
+    g.add((explanation, NAP.actionPoint, ap))
+    g.add((explanation, NAP.text, nl(text)))
+    g.add((explanation, NAP.statedIn, report))
+    add_citations(g, iris, explanation, NAP.text, text, report)
+    for fn in r.footnotes:
+        node = iris.footnote(explanation, fn.marker)
+        g.add((explanation, NAP.footnote, node))
+        g.add((node, RDF.type, NAP.Footnote))
+        label(g, node, f"Voetnoot {fn.marker}", f"Footnote {fn.marker}")
+        g.add((node, NAP.marker, Literal(fn.marker)))
+        g.add((node, NAP.text, nl(fn.text)))
+        g.add((node, NAP.statedIn, report))
+        if fn.url:
+            g.add((node, RDFS.seeAlso, URIRef(fn.url)))
+        add_citations(g, iris, node, NAP.text, fn.text, report)
+
+
+def build_report(g: Graph, iris: Iris, sources: Sources) -> None:
+    document = sources.documents["report-2024"]
+    document.read()  # verifies the checksum: the records were reviewed against exactly this text
+    report = iris.report(document.slug)
+    plan = iris.plan("nap-2022-2026")
+    # What the report's introduction says about the plan (lines 7-22).
+    g.add((plan, PROV.wasRevisionOf, iris.plan("nap-2014")))
+    for org in sources.plans[0]["contributors"]:
+        g.add((plan, DCTERMS.contributor, iris.organisation(org)))
+    period = iris.id("plan/nap-2022-2026/looptijd")
+    g.add((plan, NAP.timeline, period))
+    g.add((period, RDF.type, NAP.Timeline))
+    label(g, period, "Looptijd van het NAP 2022-2026", "Period of the NAP 2022-2026")
+    g.add((period, NAP.timelineText, nl("in de periode van 2022 tot en met 2026")))
+    g.add((period, TIME.hasBeginning, _year_instant(g, iris, 2022)))
+    g.add((period, TIME.hasEnd, _year_instant(g, iris, 2026)))
+    _themes(g, iris, sources.action_points)
+    for record in sources.action_points:
+        _action_point(g, iris, record, report)

@@ -1,0 +1,194 @@
+"""Loads the curated source records of graph/sources/ into typed objects, checking their shape as it goes.
+
+A record that does not fit fails here with the file name and the field, before any RDF is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .letter import Paragraph, read_paragraphs
+
+STATUS_VALUES = (
+    "Voltooid",
+    "Doorlopend",
+    "In uitvoering",
+    "In uitvoering volgens planning",
+    "In uitvoering maar met vertraging",
+    "In (formele) consultatie",
+    "Niet van toepassing",
+)
+ROLES = ("coordinating", "responsible", "commissioning", "executing", "partner")
+
+
+class SourceError(ValueError):
+    """A curated source record is malformed."""
+
+
+@dataclass(frozen=True)
+class Party:
+    org: str
+    role: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Footnote:
+    marker: str
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionPointRecord:
+    number: int
+    pillar: int
+    theme: str
+    source_lines: tuple[int, int]
+    action: str
+    objective: str
+    responsibility_text: str
+    parties: tuple[Party, ...]
+    timeline_text: str
+    start_year: int | None
+    end_year: int | None
+    status_2024: str
+    explanation_2024: str
+    footnotes: tuple[Footnote, ...]
+    path: Path
+
+
+@dataclass(frozen=True)
+class Document:
+    key: str
+    slug: str
+    path: Path
+    sha256: str
+    title_nl: str
+    title_en: str
+    year: int
+    creator: str
+    description_nl: str
+    description_en: str
+    origin_note: str
+    signatory: str | None = None
+
+    def read(self) -> str:
+        data = self.path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != self.sha256:
+            raise SourceError(f"{self.path}: checksum {digest} differs from documents.yaml ({self.sha256})")
+        return data.decode("utf-8")
+
+
+@dataclass(frozen=True)
+class Sources:
+    root: Path
+    documents: dict[str, Document]
+    plans: list[dict[str, Any]]
+    action_points: list[ActionPointRecord]
+    organisations: list[dict[str, Any]]
+    instruments: list[dict[str, Any]]
+    dutch_laws: list[dict[str, Any]]
+    alignments: dict[str, Any]
+    letter: dict[str, Any]
+    letter_paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+def _yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SourceError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def _require(record: dict[str, Any], key: str, path: Path) -> Any:
+    if key not in record or record[key] in (None, ""):
+        raise SourceError(f"{path}: missing required field {key!r}")
+    return record[key]
+
+
+def _action_point(path: Path) -> ActionPointRecord:
+    r = _yaml(path)
+    if not isinstance(r, dict):
+        raise SourceError(f"{path}: expected a mapping")
+    resp = _require(r, "responsibility", path)
+    timeline = _require(r, "timeline", path)
+    status = _require(r, "status_2024", path)
+    if status not in STATUS_VALUES:
+        raise SourceError(f"{path}: status_2024 {status!r} is not one of {STATUS_VALUES}")
+    parties = tuple(Party(p["org"], p["role"], p.get("note")) for p in resp.get("parties", []))
+    for p in parties:
+        if p.role not in ROLES:
+            raise SourceError(f"{path}: role {p.role!r} is not one of {ROLES}")
+    first, last = _require(r, "source_lines", path)
+    return ActionPointRecord(
+        number=int(_require(r, "number", path)),
+        pillar=int(_require(r, "pillar", path)),
+        theme=_require(r, "theme", path),
+        source_lines=(int(first), int(last)),
+        action=_require(r, "action", path),
+        objective=_require(r, "objective", path),
+        responsibility_text=_require(resp, "text", path),
+        parties=parties,
+        timeline_text=_require(timeline, "text", path),
+        start_year=timeline.get("start_year"),
+        end_year=timeline.get("end_year"),
+        status_2024=status,
+        explanation_2024=_require(r, "explanation_2024", path).strip(),
+        footnotes=tuple(Footnote(str(f["marker"]), f["text"], f.get("url")) for f in r.get("footnotes") or []),
+        path=path,
+    )
+
+
+def load_sources(sources_dir: Path) -> Sources:
+    """Read every curated record under `sources_dir` (normally graph/sources/)."""
+    docs_meta = _yaml(sources_dir / "documents.yaml")
+    documents = {
+        d["key"]: Document(
+            key=d["key"],
+            slug=d["slug"],
+            path=sources_dir / d["file"],
+            sha256=d["sha256"],
+            title_nl=d["title_nl"],
+            title_en=d["title_en"],
+            year=int(d["year"]),
+            creator=d["creator"],
+            description_nl=d["description_nl"],
+            description_en=d["description_en"],
+            origin_note=d["origin_note"],
+            signatory=d.get("signatory"),
+        )
+        for d in docs_meta["documents"]
+    }
+    action_points = sorted(
+        (_action_point(p) for p in sorted((sources_dir / "actiepunten").glob("*.yaml"))),
+        key=lambda a: a.number,
+    )
+    numbers = [a.number for a in action_points]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise SourceError(f"action points must be numbered 1..n without gaps, got {numbers}")
+    letter = _yaml(sources_dir / "kamerbrief-2025.yaml")
+    paragraphs = read_paragraphs(documents[letter["letter"]].read())
+    for entry in letter["paragraphs"]:
+        n = entry["n"]
+        if n > len(paragraphs) or not paragraphs[n - 1].text.startswith(entry["starts_with"]):
+            raise SourceError(f"kamerbrief-2025.yaml: paragraph {n} does not start with {entry['starts_with']!r}")
+    legal = _yaml(sources_dir / "instruments.yaml")
+    return Sources(
+        root=sources_dir,
+        documents=documents,
+        plans=docs_meta["plans"],
+        action_points=action_points,
+        organisations=_yaml(sources_dir / "organisations.yaml")["organisations"],
+        instruments=legal["instruments"],
+        dutch_laws=legal["dutch_laws"],
+        alignments=_yaml(sources_dir / "alignments.yaml"),
+        letter=letter,
+        letter_paragraphs=paragraphs,
+    )

@@ -1,0 +1,42 @@
+"""Shared fixtures: the dataset is built once per test session into a temporary dist/ (never the repository's)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from napkg_graph.config import REPO_ROOT, BuildSettings
+from napkg_graph.pipeline import BuildResult, build
+
+SHARED = REPO_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> BuildSettings:
+    return BuildSettings(dist=tmp_path_factory.mktemp("build") / "dist")
+
+
+@pytest.fixture(scope="session")
+def built(settings: BuildSettings) -> BuildResult:
+    """The real dataset, built and validated from graph/sources/ exactly as `napkg build` does."""
+    return build(settings)
+
+
+@pytest.fixture(scope="session")
+def store(built: BuildResult, settings: BuildSettings) -> pyoxigraph.Store:
+    """The published TriG dump loaded in the engine the server uses."""
+    s = pyoxigraph.Store()
+    s.bulk_load(path=str(settings.dist / "nap-kg.trig"), format=pyoxigraph.RdfFormat.TRIG)
+    return s
+
+
+def select(store: pyoxigraph.Store, query: str) -> list[dict[str, str]]:
+    """Run a SELECT over the union of the named graphs; values as plain strings."""
+    solutions = store.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    return [{name: row[name].value for name in names if row[name] is not None} for row in solutions]
+
+
+def data_path(*parts: str) -> Path:
+    return Path(__file__).parent / "data" / Path(*parts)
