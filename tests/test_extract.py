@@ -60,13 +60,11 @@ FORMS: list[tuple[str, list[tuple[str, str]]]] = [
     ("De CSDDD (richtlijn 2024/1760)", [(EU, "csddd"), (EU, "csddd")]),
     ("Europese richtlijn voor gepaste zorgvuldigheid", [(EU, "csddd")]),
     (
-        "Europese richtlijn inzake passende zorgvuldigheid in het bedrijfsleven op het "
-        "gebied van duurzaamheid",
+        "Europese richtlijn inzake passende zorgvuldigheid in het bedrijfsleven op het gebied van duurzaamheid",
         [(EU, "csddd")],
     ),
     (
-        "Europese \nrichtlijn inzake passende zorgvuldigheid in het bedrijfs leven \n"
-        "op het gebied van duurzaamheid",
+        "Europese \nrichtlijn inzake passende zorgvuldigheid in het bedrijfs leven \nop het gebied van duurzaamheid",
         [(EU, "csddd")],
     ),
     ("CSRD", [(EU, "csrd")]),

@@ -66,16 +66,20 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from napkg_server.cli import run_serve
+    from napkg_server.settings import DataSource
 
-    if not args.data:
+    if not getattr(args, "data_sources", None):
         settings = _settings(args)
         trig = settings.dist / "nap-kg.trig"
         if _stale(settings, trig):
             _progress(f"{trig} is missing or older than its sources: building first")
             if cmd_build(args) != 0:
                 return 1
-        args.data = [trig]
+        args.data_sources = [DataSource(trig)]
     return run_serve(args)
+
+
+BUILD_INPUTS = {".py", ".ttl", ".yaml", ".txt", ".rq", ".jsonld"}
 
 
 def _stale(settings: BuildSettings, target: Path) -> bool:
@@ -88,7 +92,9 @@ def _stale(settings: BuildSettings, target: Path) -> bool:
         settings.shapes_dir,
         Path(__file__).parent,
     ]
-    return any(p.stat().st_mtime > built for d in inputs for p in d.rglob("*") if p.is_file())
+    return any(
+        p.stat().st_mtime > built for d in inputs for p in d.rglob("*") if p.suffix in BUILD_INPUTS and p.is_file()
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -115,12 +121,9 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="serve the dataset over HTTP (SPARQL endpoint)", conflict_handler="resolve")
     common(s)
-    try:
-        from napkg_server.cli import add_serve_arguments
+    from napkg_server.cli import add_serve_arguments
 
-        add_serve_arguments(s)
-    except ImportError:  # the server package is optional for building
-        s.add_argument("--data", nargs="*", default=[])
+    add_serve_arguments(s)
     s.set_defaults(func=cmd_serve)
     return top
 

@@ -118,6 +118,8 @@ def graph_names(settings: BuildSettings) -> list[URIRef]:
 def union(ds: Dataset) -> Graph:
     """All named graphs as one graph (the default graph the endpoint serves)."""
     g = Graph()
+    for prefix, namespace in ds.namespaces():  # without them rdflib invents ns1, ns2 in encounter order
+        g.bind(prefix, namespace)
     for ctx in ds.graphs():
         for triple in ctx:
             g.add(triple)

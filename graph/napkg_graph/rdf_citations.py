@@ -120,3 +120,19 @@ def add_citations(
         g.add((citing, DCTERMS.references, cited))
         describe_target(g, ref, iris)
     return refs
+
+
+def add_footnote(
+    g: Graph, iris: Iris, owner: URIRef, marker: str, text: str, url: str | None, stated_in: URIRef
+) -> None:
+    """A footnote to `owner`'s text, with the references found in the footnote itself."""
+    node = iris.footnote(owner, marker)
+    g.add((owner, NAP.footnote, node))
+    g.add((node, RDF.type, NAP.Footnote))
+    label(g, node, f"Voetnoot {marker}", f"Footnote {marker}")
+    g.add((node, NAP.marker, Literal(marker)))
+    g.add((node, NAP.text, Literal(text, lang="nl")))
+    g.add((node, NAP.statedIn, stated_in))
+    if url:
+        g.add((node, RDFS.seeAlso, URIRef(url)))
+    add_citations(g, iris, node, NAP.text, text, stated_in)

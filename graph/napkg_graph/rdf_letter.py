@@ -10,7 +10,7 @@ from rdflib import DCTERMS, RDF, Graph, Literal, URIRef
 
 from .iris import Iris
 from .letter import Paragraph
-from .rdf_citations import add_citations
+from .rdf_citations import add_citations, add_footnote
 from .rdf_terms import date, en, integer, label, nl
 from .sources import Sources
 from .text import strip_markers
@@ -32,14 +32,7 @@ def _paragraph(g: Graph, iris: Iris, letter: URIRef, p: Paragraph, pillar: int |
         g.add((node, NAP.pillar, iris.pillar(pillar)))
     add_citations(g, iris, node, NAP.text, text, letter)
     for marker, fn_text in p.footnotes.items():
-        fn = iris.footnote(node, marker)
-        g.add((node, NAP.footnote, fn))
-        g.add((fn, RDF.type, NAP.Footnote))
-        label(g, fn, f"Voetnoot {marker}", f"Footnote {marker}")
-        g.add((fn, NAP.marker, Literal(marker)))
-        g.add((fn, NAP.text, nl(fn_text)))
-        g.add((fn, NAP.statedIn, letter))
-        add_citations(g, iris, fn, NAP.text, fn_text, letter)
+        add_footnote(g, iris, node, marker, fn_text, None, letter)
     return node
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, Graph, Literal, URIRef
 
 from .iris import Iris, slugify
-from .rdf_citations import add_citations
+from .rdf_citations import add_citations, add_footnote
 from .rdf_terms import integer, label, nl, year
 from .sources import ActionPointRecord, Sources
 from .text import strip_markers
@@ -124,16 +124,7 @@ def _action_point(g: Graph, iris: Iris, r: ActionPointRecord, report: URIRef) ->
     g.add((explanation, NAP.statedIn, report))
     add_citations(g, iris, explanation, NAP.text, text, report)
     for fn in r.footnotes:
-        node = iris.footnote(explanation, fn.marker)
-        g.add((explanation, NAP.footnote, node))
-        g.add((node, RDF.type, NAP.Footnote))
-        label(g, node, f"Voetnoot {fn.marker}", f"Footnote {fn.marker}")
-        g.add((node, NAP.marker, Literal(fn.marker)))
-        g.add((node, NAP.text, nl(fn.text)))
-        g.add((node, NAP.statedIn, report))
-        if fn.url:
-            g.add((node, RDFS.seeAlso, URIRef(fn.url)))
-        add_citations(g, iris, node, NAP.text, fn.text, report)
+        add_footnote(g, iris, explanation, fn.marker, fn.text, fn.url, report)
 
 
 def build_report(g: Graph, iris: Iris, sources: Sources) -> None:

@@ -1,0 +1,115 @@
+"""Command-line entry for serving: ``napkg serve`` and ``python -m napkg_server`` share it.
+
+Flags override ``NAPKG_*`` environment variables, which override the defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from napkg_server.app import create_app
+from napkg_server.settings import DataSource, Settings
+from napkg_server.store import DataLoadError
+
+
+class _NamedGraphAction(argparse.Action):
+    """``--named-graph IRI FILE``: appended to the same ordered list as ``--data``."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        assert isinstance(values, list)
+        iri, path = values
+        sources = list(getattr(namespace, self.dest, None) or [])
+        sources.append(DataSource(Path(path), iri))
+        setattr(namespace, self.dest, sources)
+
+
+def _data_source(value: str) -> DataSource:
+    return DataSource(Path(value))
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the flags of the ``serve`` command to ``parser``."""
+    parser.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to bind (default 8000)")
+    parser.add_argument(
+        "--data",
+        dest="data_sources",
+        metavar="FILE",
+        nargs="+",
+        action="extend",
+        type=_data_source,
+        help="RDF file(s) to serve (.trig .nq .ttl .nt .rdf .owl .xml .jsonld); repeatable",
+    )
+    parser.add_argument(
+        "--named-graph",
+        dest="data_sources",
+        metavar=("IRI", "FILE"),
+        nargs=2,
+        action=_NamedGraphAction,
+        help="serve a triples FILE as the named graph IRI; repeatable",
+    )
+    parser.add_argument(
+        "--query-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop queries running longer than this (default 30)",
+    )
+    parser.add_argument("--base-iri", help="base IRI for relative IRIs in data and queries")
+    parser.add_argument(
+        "--max-concurrent-queries",
+        type=int,
+        metavar="N",
+        help="query worker processes (default: number of cores, at least 2)",
+    )
+    parser.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    """The environment's settings with every flag that was given applied on top."""
+    overrides: dict[str, Any] = {}
+    for flag, field in [
+        ("host", "host"),
+        ("port", "port"),
+        ("query_timeout", "query_timeout"),
+        ("base_iri", "base_iri"),
+        ("max_concurrent_queries", "max_concurrent_queries"),
+        ("log_level", "log_level"),
+    ]:
+        value = getattr(args, flag, None)
+        if value is not None:
+            overrides[field] = value
+    sources = getattr(args, "data_sources", None)
+    if sources:
+        overrides["data"] = tuple(sources)
+    return Settings.from_env(**overrides)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Load the data and serve it until interrupted; the exit status."""
+    try:
+        settings = settings_from_args(args)
+        app = create_app(settings)
+    except (DataLoadError, ValueError) as error:
+        print(f"napkg serve: {error}", file=sys.stderr)
+        return 1
+    if not settings.data:
+        print("napkg serve: warning: no --data given; serving an empty dataset", file=sys.stderr)
+    print(
+        f"napkg serve: http://{settings.host}:{settings.port}/sparql "
+        f"({len(settings.data)} file(s), query time limit {settings.query_timeout:g} s)",
+        file=sys.stderr,
+    )
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    return 0

@@ -1,0 +1,112 @@
+"""The SPARQL 1.1 Service Description of ``/sparql`` and its HTML page for browsers.
+
+The description is built per request because ``sd:endpoint`` must be the endpoint
+IRI as the client reached it; it is serialised with pyoxigraph like query results.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from importlib import resources
+from string import Template
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
+from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
+
+from napkg_server.formats import FORMATS, HTML_MEDIA_TYPE, MediaFormat, ResultKind
+from napkg_server.negotiation import best_choice, format_candidates
+from napkg_server.store import DatasetInfo, read_query
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+HTML_PAGE = "html"
+PREFIXES = {"sd": str(SD), "void": str(VOID), "dcterms": str(DCTERMS), "xsd": str(XSD)}
+
+UNION_DEFAULT_GRAPH_TEXT = (
+    "Unless a request names its dataset (default-graph-uri / named-graph-uri, or "
+    "FROM / FROM NAMED in the query), the default graph is the union of all named "
+    "graphs plus the store's default graph; a triple in several graphs matches once "
+    "per graph. Graph IRIs are never dereferenced."
+)
+
+
+def _iri(term: object) -> NamedNode:
+    return NamedNode(str(term))
+
+
+def _english(text: str) -> Literal:
+    return Literal(text, language="en")
+
+
+def _count(value: int) -> Literal:
+    return Literal(str(value), datatype=_iri(XSD.integer))
+
+
+def description_triples(endpoint: str, info: DatasetInfo, timeout: float) -> list[Triple]:
+    """The sd:Service of ``endpoint`` with its default dataset and its formats."""
+    service, dataset, default_graph = BlankNode(), BlankNode(), BlankNode()
+    a = _iri(RDF.type)
+    triples = [
+        Triple(service, a, _iri(SD.Service)),
+        Triple(service, _iri(SD.endpoint), NamedNode(endpoint)),
+        Triple(service, _iri(SD.supportedLanguage), _iri(SD.SPARQL11Query)),
+        Triple(service, _iri(SD.feature), _iri(SD.UnionDefaultGraph)),
+        Triple(
+            service,
+            _iri(DCTERMS.description),
+            _english(
+                f"Read-only SPARQL 1.1 query endpoint of nap-kg. {UNION_DEFAULT_GRAPH_TEXT} "
+                f"Queries are stopped after {timeout:g} s; SPARQL Update and SERVICE are "
+                "not available."
+            ),
+        ),
+        Triple(service, _iri(SD.defaultDataset), dataset),
+        Triple(dataset, a, _iri(SD.Dataset)),
+        Triple(dataset, _iri(SD.defaultGraph), default_graph),
+        Triple(default_graph, a, _iri(SD.Graph)),
+        Triple(default_graph, _iri(VOID.triples), _count(info.union_default_graph_triples)),
+        Triple(default_graph, _iri(DCTERMS.description), _english(UNION_DEFAULT_GRAPH_TEXT)),
+    ]
+    triples += [Triple(service, _iri(SD.resultFormat), NamedNode(f.format_iri)) for f in FORMATS]
+    for stats in info.named_graphs:
+        named, graph = BlankNode(), BlankNode()
+        triples += [
+            Triple(dataset, _iri(SD.namedGraph), named),
+            Triple(named, a, _iri(SD.NamedGraph)),
+            Triple(named, _iri(SD.name), NamedNode(stats.name)),
+            Triple(named, _iri(SD.graph), graph),
+            Triple(graph, a, _iri(SD.Graph)),
+            Triple(graph, _iri(VOID.triples), _count(stats.triples)),
+        ]
+    return triples
+
+
+def choose_description_format(accept: str | None) -> MediaFormat | str | None:
+    """An RDF format (Turtle unless asked otherwise), ``"html"`` for the page, or None."""
+    candidates: list[tuple[str, MediaFormat | str]] = [
+        *format_candidates(ResultKind.GRAPH),
+        (HTML_MEDIA_TYPE, HTML_PAGE),
+    ]
+    return best_choice(accept, candidates)
+
+
+def render_description(endpoint: str, info: DatasetInfo, timeout: float, fmt: MediaFormat) -> bytes:
+    triples = description_triples(endpoint, info, timeout)
+    return serialize(triples, format=fmt.serializer, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
+
+
+def render_page(endpoint: str, info: DatasetInfo, timeout: float, version: str) -> str:
+    """A plain HTML page: what is served, and a form that sends a query to ``endpoint``."""
+    template = Template((resources.files("napkg_server") / "pages" / "sparql.html").read_text("utf-8"))
+    rows = "\n".join(f"<tr><td><code>{escape(g.name)}</code></td><td>{g.triples}</td></tr>" for g in info.named_graphs)
+    options = "\n".join(f'<option value="{f.key}">{escape(f.label)} ({escape(f.media_type)})</option>' for f in FORMATS)
+    return template.substitute(
+        endpoint=escape(endpoint),
+        version=escape(version),
+        timeout=f"{timeout:g}",
+        union_triples=info.union_default_graph_triples,
+        graph_count=len(info.named_graphs),
+        graph_rows=rows or '<tr><td colspan="2">(no named graphs)</td></tr>',
+        format_options=options,
+        example_query=escape(read_query("example")),
+        union_text=escape(UNION_DEFAULT_GRAPH_TEXT),
+    )

@@ -1,0 +1,105 @@
+"""Typed, frozen settings of the SPARQL endpoint, read from the environment (``NAPKG_...``).
+
+Precedence is defaults < environment < command-line flags (see :mod:`napkg_server.cli`).
+
+>>> s = Settings.from_env({"NAPKG_PORT": "9000", "NAPKG_QUERY_TIMEOUT": "2.5"})
+>>> (s.host, s.port, s.query_timeout, s.base_iri)
+('127.0.0.1', 9000, 2.5, 'https://w3id.org/nap-kg/')
+>>> Settings.from_env({"NAPKG_NAMED_GRAPHS": "http://ex/g a.nt"}).data
+(DataSource(path=PosixPath('a.nt'), graph='http://ex/g'),)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "NAPKG_"
+
+
+def default_worker_count() -> int:
+    """One query worker per core, but at least two so one slow query never blocks the rest."""
+    return max(2, os.cpu_count() or 2)
+
+
+@dataclass(frozen=True, slots=True)
+class DataSource:
+    """One RDF file to serve; ``graph`` puts a triples file into that named graph."""
+
+    path: Path
+    graph: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server needs to start; one instance per app (no module globals)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data: tuple[DataSource, ...] = ()
+    query_timeout: float = 30.0
+    base_iri: str = "https://w3id.org/nap-kg/"
+    cors_origins: tuple[str, ...] = ("*",)
+    max_concurrent_queries: int = field(default_factory=default_worker_count)
+    max_request_bytes: int = 1_000_000
+    log_level: str = "info"
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be 0..65535, not {self.port}")
+        if self.query_timeout <= 0:
+            raise ValueError(f"query_timeout must be positive, not {self.query_timeout}")
+        if self.max_concurrent_queries < 1:
+            raise ValueError("max_concurrent_queries must be at least 1")
+        if self.max_request_bytes < 1:
+            raise ValueError("max_request_bytes must be at least 1")
+        if "://" not in self.base_iri:
+            raise ValueError(f"base_iri must be an absolute IRI, not {self.base_iri!r}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, overridden by ``NAPKG_*`` variables, overridden by ``overrides``.
+
+        ``NAPKG_DATA`` holds shell-quoted file paths; ``NAPKG_NAMED_GRAPHS`` holds
+        shell-quoted ``IRI FILE`` pairs; ``NAPKG_CORS_ORIGINS`` space-separated origins.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        scalar_fields = {
+            "host": str,
+            "port": int,
+            "query_timeout": float,
+            "base_iri": str,
+            "max_concurrent_queries": int,
+            "max_request_bytes": int,
+            "log_level": str,
+        }
+        for name, convert in scalar_fields.items():
+            raw = env.get(ENV_PREFIX + name.upper())
+            if raw is not None and raw.strip():
+                try:
+                    values[name] = convert(raw.strip())
+                except ValueError as error:
+                    raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r}: {error}") from None
+        sources = [DataSource(Path(p)) for p in shlex.split(env.get(ENV_PREFIX + "DATA", ""))]
+        pairs = shlex.split(env.get(ENV_PREFIX + "NAMED_GRAPHS", ""))
+        if len(pairs) % 2:
+            raise ValueError(f"{ENV_PREFIX}NAMED_GRAPHS must hold IRI FILE pairs")
+        pairs_iter = zip(pairs[::2], pairs[1::2], strict=True)
+        sources += [DataSource(Path(path), iri) for iri, path in pairs_iter]
+        if sources:
+            values["data"] = tuple(sources)
+        origins = env.get(ENV_PREFIX + "CORS_ORIGINS")
+        if origins is not None and origins.strip():
+            values["cors_origins"] = tuple(origins.split())
+        values.update(overrides)
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with ``changes`` applied (validated again)."""
+        return dataclasses.replace(self, **changes)

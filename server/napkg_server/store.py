@@ -1,0 +1,141 @@
+"""Bulk-load RDF files into an embedded, in-memory pyoxigraph store, once, and describe it.
+
+The store is never written after loading: the endpoint only ever calls ``query``
+on it (in forked worker processes, see :mod:`napkg_server.workers`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pyoxigraph import DefaultGraph, Literal, NamedNode, QuerySolutions, RdfFormat, Store
+
+from napkg_server.settings import DataSource
+
+# By file extension; RDF/XML also under the extensions ontologies are published with.
+EXTENSION_FORMATS: dict[str, RdfFormat] = {
+    ".trig": RdfFormat.TRIG,
+    ".nq": RdfFormat.N_QUADS,
+    ".ttl": RdfFormat.TURTLE,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".rdf": RdfFormat.RDF_XML,
+    ".owl": RdfFormat.RDF_XML,
+    ".xml": RdfFormat.RDF_XML,
+    ".jsonld": RdfFormat.JSON_LD,
+}
+
+
+class DataLoadError(Exception):
+    """A data file that is missing, of an unknown kind, or not valid RDF."""
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    name: str
+    triples: int
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What /health and the service description say about the loaded data."""
+
+    statements: int
+    named_graphs: tuple[GraphStats, ...]
+    store_default_graph_triples: int
+    union_default_graph_triples: int
+    checksum: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LoadedDataset:
+    store: Store
+    info: DatasetInfo
+
+
+def read_query(name: str) -> str:
+    """The text of ``queries/<name>.rq`` beside this module."""
+    return (resources.files("napkg_server") / "queries" / f"{name}.rq").read_text("utf-8")
+
+
+def rdf_format_for(path: Path) -> RdfFormat:
+    fmt = EXTENSION_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(EXTENSION_FORMATS))
+        raise DataLoadError(f"{path}: unknown RDF file extension (known: {known})")
+    return fmt
+
+
+def file_checksum(paths: Sequence[Path]) -> str:
+    """sha256 over the bytes of the files, in load order, as ``sha256:<hex>``."""
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+    return "sha256:" + digest.hexdigest()
+
+
+def load_store(sources: Sequence[DataSource], base_iri: str) -> Store:
+    """A new in-memory store holding every source; relative IRIs resolve against ``base_iri``."""
+    store = Store()
+    for source in sources:
+        fmt = rdf_format_for(source.path)
+        if not source.path.is_file():
+            raise DataLoadError(f"{source.path}: no such file")
+        if source.graph is not None and fmt.supports_datasets:
+            raise DataLoadError(
+                f"{source.path}: a {fmt.name} file holds its own graphs; "
+                "only triples files can be put into a named graph"
+            )
+        try:
+            target = NamedNode(source.graph) if source.graph is not None else None
+            store.bulk_load(path=source.path, format=fmt, base_iri=base_iri, to_graph=target)
+        except (SyntaxError, ValueError, OSError) as error:
+            raise DataLoadError(f"{source.path}: {error}") from error
+    return store
+
+
+def _count(solutions: object) -> int:
+    assert isinstance(solutions, QuerySolutions)
+    value = next(iter(solutions))["triples"]
+    assert isinstance(value, Literal)
+    return int(value.value)
+
+
+def describe_store(store: Store, checksum: str, files: Sequence[str]) -> DatasetInfo:
+    """Count triples per graph with the server's own ``.rq`` queries."""
+    per_graph = store.query(read_query("graph-triple-counts"))
+    assert isinstance(per_graph, QuerySolutions)
+    graphs = []
+    for row in per_graph:
+        count = row["triples"]
+        assert isinstance(count, Literal)
+        graphs.append(GraphStats(row["graph"].value, int(count.value)))
+    # Named graphs declared without triples still belong to the dataset.
+    listed = {g.name for g in graphs}
+    graphs += [GraphStats(g.value, 0) for g in store.named_graphs() if g.value not in listed]
+    count_query = read_query("triple-count")
+    return DatasetInfo(
+        statements=len(store),
+        named_graphs=tuple(sorted(graphs, key=lambda g: g.name)),
+        store_default_graph_triples=_count(store.query(count_query, default_graph=DefaultGraph())),
+        union_default_graph_triples=_count(store.query(count_query, use_default_graph_as_union=True)),
+        checksum=checksum,
+        files=tuple(files),
+    )
+
+
+def load_dataset(sources: Sequence[DataSource], base_iri: str) -> LoadedDataset:
+    """Load, checksum and describe the data files (the one-time start-up work)."""
+    for source in sources:
+        if not source.path.is_file():
+            raise DataLoadError(f"{source.path}: no such file")
+    store = load_store(sources, base_iri)
+    paths = [s.path for s in sources]
+    info = describe_store(store, file_checksum(paths), [str(p) for p in paths])
+    return LoadedDataset(store, info)

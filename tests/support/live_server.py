@@ -1,0 +1,127 @@
+"""Start the real server (``python -m napkg_server``) on a free loopback port, for tests and
+benchmarks: wait for ``/health``, hand out the base URL, terminate it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+HOST = "127.0.0.1"
+
+
+class ServerStartError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    base_url: str
+    pid: int
+
+    @property
+    def sparql_url(self) -> str:
+        return self.base_url + "/sparql"
+
+    def worker_pids(self) -> list[int]:
+        """Live child processes of the server (its query workers); reads /proc (Linux)."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+            except (OSError, ValueError):
+                continue  # the process ended while we looked
+            if int(parent) == self.pid and state != "Z":
+                children.append(int(stat.parent.name))
+        return sorted(children)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            if httpx.get(url + "/health", timeout=1.0).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise ServerStartError(f"server not healthy after {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@contextmanager
+def live_server(
+    data: Sequence[Path] = (),
+    *,
+    named_graphs: Sequence[tuple[str, Path]] = (),
+    args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    startup_timeout: float = 30.0,
+    attempts: int = 3,
+) -> Iterator[LiveServer]:
+    """Run the server on ``data`` (and ``named_graphs`` as IRI/file pairs) until the block ends.
+
+    ``env`` adds environment variables (such as ``NAPKG_...`` settings) for the server.
+
+    A port taken between choosing and binding it is retried with another one.
+    """
+    command = [sys.executable, "-m", "napkg_server", "--host", HOST, "--log-level", "warning"]
+    if data:
+        command += ["--data", *map(str, data)]
+    for iri, path in named_graphs:
+        command += ["--named-graph", iri, str(path)]
+    command += list(args)
+    with tempfile.TemporaryDirectory(prefix="napkg-server-") as tmp:
+        log = Path(tmp) / "server.log"
+        for _ in range(attempts):
+            port = free_port()
+            with log.open("wb") as log_stream:
+                process = subprocess.Popen(
+                    [*command, "--port", str(port)],
+                    stdout=log_stream,
+                    stderr=subprocess.STDOUT,
+                    env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
+                )
+            base_url = f"http://{HOST}:{port}"
+            try:
+                if _wait_until_healthy(base_url, process, log, startup_timeout):
+                    break
+            except BaseException:
+                _stop(process)
+                raise
+            if "address already in use" not in log.read_text().lower():
+                raise ServerStartError(f"server exited {process.returncode}:\n{log.read_text()}")
+        else:
+            raise ServerStartError(f"no free port after {attempts} attempts")
+        try:
+            yield LiveServer(base_url, process.pid)
+        finally:
+            _stop(process)
