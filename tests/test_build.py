@@ -15,7 +15,18 @@ import pytest
 import yaml
 from napkg_graph.config import REPO_ROOT, BuildSettings
 from napkg_graph.pipeline import BuildResult
-from napkg_graph.publish import CHECKSUMS, JSONLD, NQUADS, NTRIPLES, TRIG, TURTLE
+from napkg_graph.publish import (
+    CATALOG,
+    CATALOG_JSONLD,
+    CHECKSUMS,
+    JSONLD,
+    NQUADS,
+    NTRIPLES,
+    ONTOLOGY_HTML,
+    TRIG,
+    TURTLE,
+    VOID,
+)
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
@@ -32,7 +43,10 @@ def _sums(dist: Path) -> dict[str, str]:
 
 def test_dist_has_every_dump_and_matching_checksums(built: BuildResult, settings: BuildSettings) -> None:
     listed = dict(reversed(line.split("  ")) for line in (settings.dist / CHECKSUMS).read_text().splitlines())
-    assert set(listed) == {TRIG, NQUADS, JSONLD, TURTLE, NTRIPLES, "validation.txt"}
+    assert set(listed) == {
+        *(TRIG, NQUADS, JSONLD, TURTLE, NTRIPLES, "validation.txt"),
+        *(CATALOG, CATALOG_JSONLD, VOID, ONTOLOGY_HTML),
+    }
     for name, digest in listed.items():
         assert hashlib.sha256((settings.dist / name).read_bytes()).hexdigest() == digest
 

@@ -76,6 +76,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if cmd_build(args) != 0:
                 return 1
         args.data_sources = [DataSource(trig)]
+        args.dist = str(settings.dist)  # so the server offers the dumps beside the data it serves
     return run_serve(args)
 
 

@@ -13,6 +13,8 @@
 {base}id/ungp/principe/{n}, {base}id/oeso/hoofdstuk/{roman}, {base}id/oeso/stap/{n}
 {base}id/redactie/...                       curated (analyst) statements
 {base}graph/{name}                          named graphs
+{base}catalog, {base}sparql, {base}downloads/{file}   the DCAT catalog, the endpoint and the dumps
+{base}id/dataset/nap-kg[/distributie/{file}]  the dataset and its distributions (catalog and VoID)
 """
 
 from __future__ import annotations
@@ -140,3 +142,33 @@ class Iris:
 
     def update_link(self, paragraph: int, n: int) -> URIRef:
         return self.id(f"redactie/update/{paragraph}-{n}")
+
+    # Open-data-portal metadata (catalog.py, void.py): the catalog, VoID and the endpoint's service description
+    # all name the dataset and the endpoint with these IRIs.
+
+    def catalog(self) -> URIRef:
+        return URIRef(f"{self.base}catalog")
+
+    def dataset(self) -> URIRef:
+        return self.id("dataset/nap-kg")
+
+    def distribution(self, file_name: str) -> URIRef:
+        return URIRef(f"{self.dataset()}/distributie/{file_name}")
+
+    def download(self, file_name: str) -> URIRef:
+        return URIRef(f"{self.base}downloads/{file_name}")
+
+    def data_service(self) -> URIRef:
+        return self.id("dienst/sparql")
+
+    def sparql_endpoint(self) -> URIRef:
+        return URIRef(f"{self.base}sparql")
+
+    def uri_space(self) -> str:
+        return f"{self.base}id/"
+
+    def contact_point(self) -> URIRef:
+        return URIRef(f"{self.organisation('nap-kg-redactie')}/contactpunt")
+
+    def void_partition(self, kind: str, key: str) -> URIRef:
+        return URIRef(f"{self.dataset()}/void/{kind}/{key}")

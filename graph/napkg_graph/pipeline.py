@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rdflib import Dataset, Graph
 
+from .catalog import load_catalog_source
 from .config import BuildSettings
 from .dataset import build_dataset, union
 from .publish import write_dist
@@ -50,9 +51,10 @@ def build_and_validate(
 def build(settings: BuildSettings, progress: Callable[[str], None] = lambda _: None) -> BuildResult:
     """Build, validate and, only when the data conforms, publish dist/."""
     started = time.perf_counter()
+    catalog = load_catalog_source(settings.sources_dir)  # a malformed catalog.yaml fails before the long work
     ds, data, report = build_and_validate(settings, progress)
     if not report.conforms:
         raise BuildFailed(report)
     progress(f"writing {settings.dist}")
-    sums = write_dist(ds, data, report.render(), settings, progress)
+    sums = write_dist(ds, data, report.render(), catalog, settings, progress)
     return BuildResult(ds, data, report, sums, time.perf_counter() - started)

@@ -7,7 +7,13 @@ atomic (dist/ is replaced in one rename, so a failed build never leaves a half-w
     nap-kg.ttl       the union of the named graphs (Turtle)
     nap-kg.nt.gz     the union of the named graphs (N-Triples, sorted, gzip)
     validation.txt   the SHACL report of the build (warnings included)
+    catalog.ttl      DCAT-AP 3 / DCAT-AP-NL 3.0 catalog of the dataset (catalog.py), also as catalog.jsonld
+    void.ttl         VoID description with figures counted over the TriG dump (void.py)
+    ontology.html    documentation of ontology/nap.ttl, one anchor per term (ontology_docs.py)
     SHA256SUMS       sha256sum-compatible checksums of the files above
+
+The catalog lists the dumps with their sizes and checksums, so it is written after them; it cannot list its own
+checksum (that would change the file it is in), so SHA256SUMS is where catalog.ttl's checksum stands.
 """
 
 from __future__ import annotations
@@ -23,7 +29,11 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from .catalog import CatalogSource, DumpFile, catalog_graph, distribution_files
 from .config import BuildSettings
+from .iris import Iris
+from .ontology_docs import ontology_html
+from .void import load_store, void_figures, void_graph
 
 TRIG = "nap-kg.trig"
 NQUADS = "nap-kg.nq.gz"
@@ -31,6 +41,10 @@ JSONLD = "nap-kg.jsonld"
 TURTLE = "nap-kg.ttl"
 NTRIPLES = "nap-kg.nt.gz"
 REPORT = "validation.txt"
+CATALOG = "catalog.ttl"
+CATALOG_JSONLD = "catalog.jsonld"
+VOID = "void.ttl"
+ONTOLOGY_HTML = "ontology.html"
 CHECKSUMS = "SHA256SUMS"
 
 
@@ -63,7 +77,7 @@ def _trig(ds: Dataset) -> bytes:
     return ("\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(bodies) + "\n").encode("utf-8")
 
 
-def _jsonld(ds: Dataset, context: dict) -> bytes:
+def _jsonld(ds: Graph, context: dict) -> bytes:
     raw = json.loads(ds.serialize(format="json-ld", context=context, auto_compact=True))
     graphs = raw.get("@graph", [])
     for graph in graphs:
@@ -73,8 +87,38 @@ def _jsonld(ds: Dataset, context: dict) -> bytes:
     return (json.dumps(raw, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
+def _turtle(g: Graph, context: dict) -> bytes:
+    for prefix, namespace in context.items():
+        g.bind(prefix, namespace)
+    return g.serialize(format="turtle").encode("utf-8")
+
+
+def _metadata(
+    written: dict[str, bytes], source: CatalogSource, settings: BuildSettings, context: dict
+) -> dict[str, bytes]:
+    """Catalog, VoID and ontology page: made from the dumps as written, so their figures describe those bytes."""
+    iris = Iris(settings.base_iri)
+    dumps = [
+        DumpFile(name, len(written[name]), hashlib.sha256(written[name]).hexdigest())
+        for name in distribution_files(source)
+    ]
+    catalog = catalog_graph(iris, source, dumps)
+    figures = void_figures(load_store(written[TRIG]), iris)
+    return {
+        CATALOG: _turtle(catalog, context),
+        CATALOG_JSONLD: _jsonld(catalog, context),
+        VOID: _turtle(void_graph(figures, iris, [d.name for d in dumps], context), context),
+        ONTOLOGY_HTML: ontology_html(settings.ontology_dir / "nap.ttl").encode("utf-8"),
+    }
+
+
 def write_dist(
-    ds: Dataset, union: Graph, report: str, settings: BuildSettings, progress: Callable[[str], None]
+    ds: Dataset,
+    union: Graph,
+    report: str,
+    catalog: CatalogSource,
+    settings: BuildSettings,
+    progress: Callable[[str], None],
 ) -> dict[str, str]:
     """Serialise into a fresh directory beside dist/, then swap it in. Returns file -> sha256."""
     context = json.loads((settings.ontology_dir / "context.jsonld").read_text(encoding="utf-8"))
@@ -90,11 +134,18 @@ def write_dist(
     staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=settings.dist.parent))
     try:
         sums: dict[str, str] = {}
-        for name, produce in outputs.items():
-            data = produce()
+        written: dict[str, bytes] = {}
+
+        def write(name: str, data: bytes) -> None:
             (staging / name).write_bytes(data)
+            written[name] = data
             sums[name] = hashlib.sha256(data).hexdigest()
             progress(f"wrote {name} ({len(data):,} bytes)")
+
+        for name, produce in outputs.items():
+            write(name, produce())
+        for name, data in _metadata(written, catalog, settings, context["@context"]).items():
+            write(name, data)
         (staging / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())))
         _swap(staging, settings.dist)
     except BaseException:

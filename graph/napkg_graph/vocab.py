@@ -17,6 +17,10 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 OP_RESOURCE_TYPE = Namespace("http://publications.europa.eu/resource/authority/resource-type/")
 TOOI_MINISTERIE = Namespace("https://identifier.overheid.nl/tooi/id/ministerie/")
+# Catalog metadata (catalog.py): DCAT-AP's own namespace, SPDX checksums and vCard, which rdflib.namespace lacks.
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 
 @cache

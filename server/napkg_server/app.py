@@ -14,12 +14,22 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import PlainTextResponse, Response
+from starlette.staticfiles import StaticFiles
 
+from napkg_server import dereference, downloads, pages
 from napkg_server.answers import QueryPolicy
+from napkg_server.competency import competency_examples
+from napkg_server.problems import HttpProblem, problem_response
 from napkg_server.protocol import SparqlHttpError
+from napkg_server.rendering import STATIC_DIR, make_environment
+from napkg_server.resources import IriMapping, Lookup
 from napkg_server.routes import EndpointContext, router
+from napkg_server.runner import QueryRunner
+from napkg_server.security import SecurityHeadersMiddleware
 from napkg_server.settings import Settings
 from napkg_server.store import load_dataset
+from napkg_server.views import Views
+from napkg_server.web import WebContext
 from napkg_server.workers import WorkerPool
 
 DESCRIPTION = """\
@@ -52,6 +62,9 @@ def create_app(settings: Settings) -> FastAPI:
         workers=settings.max_concurrent_queries,
     )
 
+    mapping = IriMapping(settings.base_iri)
+    lookup = Lookup(dataset.store, mapping)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = WorkerPool(dataset.store, settings.max_concurrent_queries)
@@ -63,6 +76,17 @@ def create_app(settings: Settings) -> FastAPI:
             policy=policy,
             max_request_bytes=settings.max_request_bytes,
             version=package_version(),
+        )
+        runner = QueryRunner(pool, policy)
+        app.state.web = WebContext(
+            mapping=mapping,
+            lookup=lookup,
+            runner=runner,
+            views=Views(runner, lookup),
+            templates=make_environment(),
+            dist=settings.dist,
+            base_iri=settings.base_iri,
+            timeout=settings.query_timeout,
         )
         try:
             yield
@@ -76,8 +100,15 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.examples = competency_examples()
     app.include_router(router)
+    app.include_router(pages.router)
+    app.include_router(downloads.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.include_router(dereference.router)  # last: its /{path} catches every IRI path
     app.add_exception_handler(SparqlHttpError, sparql_error_response)
+    app.add_exception_handler(HttpProblem, problem_response)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),

@@ -74,6 +74,14 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="query worker processes (default: number of cores, at least 2)",
     )
     parser.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
+    # `napkg serve` defines --dist too (where to build); its parser resolves the conflict to
+    # this definition, with the same dest, so both read the one directory.
+    parser.add_argument(
+        "--dist",
+        dest="dist",
+        metavar="DIR",
+        help="directory of the published files, served under /downloads/ (also /catalog, /.well-known/void)",
+    )
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -90,6 +98,9 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         value = getattr(args, flag, None)
         if value is not None:
             overrides[field] = value
+    dist = getattr(args, "dist", None)
+    if dist:
+        overrides["dist"] = Path(dist)
     sources = getattr(args, "data_sources", None)
     if sources:
         overrides["data"] = tuple(sources)

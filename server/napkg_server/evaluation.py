@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from pyoxigraph import (
+    Literal,
     NamedNode,
     QueryBoolean,
     QuerySolutions,
     QueryTriples,
     Store,
+    Variable,
 )
 
 from napkg_server.formats import BY_KEY, ResultKind
@@ -36,6 +38,8 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     solutions_format: str | None = None
     graph_format: str | None = None
+    # Values bound to variables (SEP-0007 substitution), never pasted into the query text.
+    substitutions: tuple[tuple[str, NamedNode | Literal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,9 @@ def _dataset_options(job: QueryJob) -> dict[str, object]:
 def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
     """Run ``job`` on ``store``; every failure comes back as a :class:`QueryRefused`."""
     try:
-        results = store.query(job.query, base_iri=job.base_iri, **_dataset_options(job))
+        bound = {Variable(name): value for name, value in job.substitutions}
+        options = _dataset_options(job) | ({"substitutions": bound} if bound else {})
+        results = store.query(job.query, base_iri=job.base_iri, **options)
     except SyntaxError as error:
         return QueryRefused(Refusal.SYNTAX, str(error))
     except Exception as error:  # evaluation errors must reach the client, not kill the worker

@@ -48,6 +48,8 @@ class Settings:
     max_concurrent_queries: int = field(default_factory=default_worker_count)
     max_request_bytes: int = 1_000_000
     log_level: str = "info"
+    # The published directory (``napkg build --dist``): /downloads/, /catalog, /.well-known/void.
+    dist: Path | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -66,7 +68,8 @@ class Settings:
         """Defaults, overridden by ``NAPKG_*`` variables, overridden by ``overrides``.
 
         ``NAPKG_DATA`` holds shell-quoted file paths; ``NAPKG_NAMED_GRAPHS`` holds
-        shell-quoted ``IRI FILE`` pairs; ``NAPKG_CORS_ORIGINS`` space-separated origins.
+        shell-quoted ``IRI FILE`` pairs; ``NAPKG_CORS_ORIGINS`` space-separated origins;
+        ``NAPKG_DIST`` the directory of published files.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -94,6 +97,9 @@ class Settings:
         sources += [DataSource(Path(path), iri) for iri, path in pairs_iter]
         if sources:
             values["data"] = tuple(sources)
+        dist = env.get(ENV_PREFIX + "DIST")
+        if dist is not None and dist.strip():
+            values["dist"] = Path(dist.strip())
         origins = env.get(ENV_PREFIX + "CORS_ORIGINS")
         if origins is not None and origins.strip():
             values["cors_origins"] = tuple(origins.split())

@@ -82,6 +82,7 @@ def live_server(
     data: Sequence[Path] = (),
     *,
     named_graphs: Sequence[tuple[str, Path]] = (),
+    dist: Path | None = None,
     args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
     startup_timeout: float = 30.0,
@@ -89,7 +90,8 @@ def live_server(
 ) -> Iterator[LiveServer]:
     """Run the server on ``data`` (and ``named_graphs`` as IRI/file pairs) until the block ends.
 
-    ``env`` adds environment variables (such as ``NAPKG_...`` settings) for the server.
+    ``env`` adds environment variables (such as ``NAPKG_...`` settings) for the server;
+    ``dist`` is the directory of published files it serves under /downloads/.
 
     A port taken between choosing and binding it is retried with another one.
     """
@@ -98,6 +100,8 @@ def live_server(
         command += ["--data", *map(str, data)]
     for iri, path in named_graphs:
         command += ["--named-graph", iri, str(path)]
+    if dist is not None:
+        command += ["--dist", str(dist)]
     command += list(args)
     with tempfile.TemporaryDirectory(prefix="napkg-server-") as tmp:
         log = Path(tmp) / "server.log"

@@ -1,0 +1,205 @@
+"""The published files: ``/downloads/`` (index with SHA256SUMS), ``/downloads/{file}``, the
+DCAT catalogue at ``/catalog`` and the VoID description at ``/.well-known/void``.
+
+Only names listed in the dist directory are served: the requested name is looked up in that
+listing and never joined to a path, so ``../`` in any encoding cannot leave the directory.
+Media types go by extension. ``.gz`` files are sent as ``application/gzip`` *without*
+``Content-Encoding: gzip``: with that header, browsers and HTTP clients would unpack the bytes
+on the fly and save something that no longer matches ``SHA256SUMS``; the dumps are files to
+keep, not a compressed transfer of another file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from pyoxigraph import RdfFormat, Triple, parse, serialize
+from rdflib.namespace import DCAT, DCTERMS, RDF
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from napkg_server.negotiation import best_choice
+from napkg_server.problems import HttpProblem
+from napkg_server.rendering import HTML_VARY, render
+from napkg_server.web import Web
+
+router = APIRouter(include_in_schema=False)
+
+MEDIA_TYPES: dict[str, str] = {
+    ".trig": "application/trig",
+    ".ttl": "text/turtle; charset=utf-8",
+    ".jsonld": "application/ld+json",
+    ".nt": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".rdf": "application/rdf+xml",
+    ".gz": "application/gzip",
+    ".txt": "text/plain; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json",
+    ".csv": "text/csv; charset=utf-8",
+}
+CHECKSUMS = "SHA256SUMS"
+RDF_OUT: dict[str, tuple[str, RdfFormat]] = {
+    "ttl": ("text/turtle; charset=utf-8", RdfFormat.TURTLE),
+    "jsonld": ("application/ld+json", RdfFormat.JSON_LD),
+    "rdf": ("application/rdf+xml; charset=utf-8", RdfFormat.RDF_XML),
+    "nt": ("application/n-triples", RdfFormat.N_TRIPLES),
+}
+
+
+def media_type(name: str) -> str:
+    if name == CHECKSUMS:
+        return "text/plain; charset=utf-8"
+    return MEDIA_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
+@dataclass(frozen=True)
+class Published:
+    name: str
+    size: int
+    media_type: str
+    sha256: str | None
+
+
+def read_checksums(dist: Path) -> dict[str, str]:
+    """``SHA256SUMS`` as name -> hex digest (``sha256sum`` format, text or binary mode)."""
+    path = dist / CHECKSUMS
+    if not path.is_file():
+        return {}
+    sums = {}
+    for line in path.read_text("utf-8").splitlines():
+        digest, _, name = line.partition(" ")
+        if name:
+            sums[name.strip().lstrip("*")] = digest
+    return sums
+
+
+def listing(dist: Path | None) -> dict[str, Published]:
+    """The regular files directly in ``dist`` (no hidden files, no symlinks, no folders)."""
+    if dist is None or not dist.is_dir():
+        return {}
+    sums = read_checksums(dist)
+    files = {}
+    for entry in sorted(dist.iterdir()):
+        if entry.name.startswith(".") or entry.is_symlink() or not entry.is_file():
+            continue
+        files[entry.name] = Published(entry.name, entry.stat().st_size, media_type(entry.name), sums.get(entry.name))
+    return files
+
+
+@router.get("/downloads")
+async def downloads_redirect() -> Response:
+    return RedirectResponse("/downloads/", 308)
+
+
+@router.get("/downloads/")
+async def downloads_index(request: Request, web: Web) -> Response:
+    files = listing(web.dist)
+    sums = (web.dist / CHECKSUMS).read_text("utf-8") if CHECKSUMS in files and web.dist else ""
+    return render(
+        web.templates, request, "downloads.html", files=list(files.values()), sums=sums, has_dist=web.dist is not None
+    )
+
+
+@router.get("/downloads/{name:path}")
+async def download(name: str, web: Web) -> Response:
+    published = listing(web.dist).get(name)
+    if published is None or web.dist is None:
+        raise HttpProblem(404, f"No published file is called {name!r}.", links=(("/downloads/", "the downloads"),))
+    return FileResponse(web.dist / published.name, media_type=published.media_type, filename=None)
+
+
+def _rdf_file(web: Web, name: str, what: str) -> Path:
+    path = web.dist / name if web.dist is not None else None
+    if path is None or name not in listing(web.dist):
+        raise HttpProblem(
+            404,
+            f"No {what} is published here: the server was started without {name} in its --dist directory.",
+            links=(("/downloads/", "the downloads"), ("/", "home")),
+        )
+    return path
+
+
+def _choose(request: Request) -> str:
+    wanted = request.query_params.get("format")
+    if wanted is not None:
+        if wanted not in (*RDF_OUT, "html"):
+            raise HttpProblem(400, f"Unknown format {wanted!r}; use one of: {', '.join([*RDF_OUT, 'html'])}.")
+        return wanted
+    candidates = [(media.split(";")[0], key) for key, (media, _) in RDF_OUT.items()] + [("text/html", "html")]
+    choice = best_choice(request.headers.get("accept"), candidates)
+    if choice is None:
+        raise HttpProblem(406, "Available as Turtle, JSON-LD, RDF/XML, N-Triples and HTML.", {"Vary": "Accept"})
+    return choice
+
+
+def _rdf_answer(path: Path, key: str, sibling: Path | None = None) -> Response:
+    media, fmt = RDF_OUT[key]
+    if key == "ttl":
+        body = path.read_bytes()
+    elif sibling is not None and sibling.is_file():
+        body = sibling.read_bytes()  # the published JSON-LD, with its context, as it is
+    else:
+        body = serialize(_triples(path), format=fmt) or b""
+    return Response(body, headers={"Content-Type": media, "Vary": "Accept"})
+
+
+def _triples(path: Path) -> list[Triple]:
+    try:
+        return list(parse(path=path, format=RdfFormat.TURTLE))
+    except (SyntaxError, ValueError, OSError) as error:
+        raise HttpProblem(500, f"The published file {path.name} is not valid Turtle: {error}") from None
+
+
+def _summary(path: Path) -> list[dict[str, object]]:
+    """Datasets and distributions of a DCAT catalogue (or VoID) file, for the HTML view."""
+    triples = _triples(path)
+    props: dict[str, dict[str, list[str]]] = {}
+    for t in triples:
+        props.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object.value)
+    wanted = {str(DCAT.Catalog), str(DCAT.Dataset), str(DCAT.Distribution), "http://rdfs.org/ns/void#Dataset"}
+    items = []
+    for subject, p in sorted(props.items()):
+        kinds = [t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in p.get(str(RDF.type), []) if t in wanted]
+        if not kinds:
+            continue
+        items.append(
+            {
+                "iri": subject,
+                "kinds": kinds,
+                "title": (p.get(str(DCTERMS.title)) or [""])[0],
+                "description": (p.get(str(DCTERMS.description)) or [""])[0],
+                "links": sorted(set(p.get(str(DCAT.downloadURL), []) + p.get(str(DCAT.accessURL), []))),
+                "media": sorted(set(p.get(str(DCAT.mediaType), []))),
+            }
+        )
+    return items
+
+
+async def _described(request: Request, web: Web, name: str, what: str, sibling: str | None) -> Response:
+    path = _rdf_file(web, name, what)
+    key = _choose(request)
+    if key == "html":
+        text = path.read_text("utf-8")
+        return render(
+            web.templates,
+            request,
+            "catalog.html",
+            what=what,
+            items=_summary(path),
+            turtle=text,
+            name=name,
+            headers={"Vary": HTML_VARY},
+        )
+    return _rdf_answer(path, key, path.with_name(sibling) if sibling and key == "jsonld" else None)
+
+
+@router.get("/catalog")
+async def catalog(request: Request, web: Web) -> Response:
+    return await _described(request, web, "catalog.ttl", "DCAT catalogue", "catalog.jsonld")
+
+
+@router.get("/.well-known/void")
+async def void(request: Request, web: Web) -> Response:
+    return await _described(request, web, "void.ttl", "VoID description", None)

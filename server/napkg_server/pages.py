@@ -1,0 +1,138 @@
+"""HTML pages that are not one resource: home ``/``, search ``/zoeken``, ``/about`` and the
+query page ``/query`` (a plain form; results rendered here as a table, through the worker pool).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from pyoxigraph import Literal
+from starlette.responses import Response
+
+from napkg_server.answers import build_job, outcome_response
+from napkg_server.competency import Example
+from napkg_server.evaluation import QueryAnswer
+from napkg_server.problems import HttpProblem
+from napkg_server.protocol import QueryRequest, SparqlHttpError
+from napkg_server.rendering import page_language, render
+from napkg_server.resources import Link
+from napkg_server.runner import Value, read_solutions
+from napkg_server.web import Web
+
+router = APIRouter(include_in_schema=False)
+
+MAX_TERM = 200
+MAX_ROWS = 1000
+QUERY_PAGE_ACCEPT = "application/sparql-results+json, text/turtle"
+
+
+@router.get("/")
+async def home(request: Request, web: Web) -> Response:
+    lang = page_language(request).lang
+    counts = {k: v.value for k, v in (await web.runner.select("home-counts") or [{}])[0].items()}
+    pillars: dict[str, dict[str, object]] = {}
+    for row in await web.runner.select("home-action-points"):
+        pillar = pillars.setdefault(
+            row["pillar"].value, {"link": web.lookup.link(row["pillar"].value, lang), "points": []}
+        )
+        status = web.lookup.link(row["status"].value, lang) if "status" in row else None
+        pillar["points"].append(
+            (web.lookup.link(row["ap"].value, lang), row["number"].value, row["text"].value, status)
+        )  # type: ignore[attr-defined]
+    return render(web.templates, request, "home.html", counts=counts, pillars=list(pillars.values()))
+
+
+@dataclass
+class Hit:
+    link: Link
+    texts: list[str]
+    parent: Link | None
+
+
+def snippet(text: str, term: str, width: int = 90) -> str:
+    """``text`` around the first match of ``term``, with ellipses where it was cut."""
+    at = text.lower().find(term.lower())
+    if at < 0 or len(text) <= 2 * width:
+        return text if len(text) <= 2 * width else text[: 2 * width] + " …"
+    start, end = max(0, at - width), min(len(text), at + len(term) + width)
+    return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
+
+
+@router.get("/zoeken")
+async def search(request: Request, web: Web) -> Response:
+    lang = page_language(request).lang
+    term = (request.query_params.get("q") or "").strip()[:MAX_TERM]
+    hits: dict[str, Hit] = {}
+    if term:
+        for row in await web.runner.select("search", term=Literal(term)):
+            iri = row["resource"].value
+            hit = hits.get(iri)
+            if hit is None:
+                parents = web.lookup.iris(iri, "https://w3id.org/nap-kg/def/actionPoint")
+                hit = hits[iri] = Hit(
+                    web.lookup.link(iri, lang), [], web.lookup.link(parents[0], lang) if parents else None
+                )
+            text = snippet(row["text"].value, term)
+            if text not in hit.texts:
+                hit.texts.append(text)
+    ordered = sorted(hits.values(), key=lambda h: (h.parent is not None, h.link.label.lower()))
+    return render(web.templates, request, "search.html", term=term, hits=ordered)
+
+
+@router.get("/about")
+async def about(request: Request, web: Web) -> Response:
+    return render(web.templates, request, "about.html", base_iri=web.base_iri, timeout=web.timeout)
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[tuple[str, str | None]]]  # (text, href) per cell
+    total: int
+
+
+def results_table(body: bytes, web: Web) -> Table | str:
+    """A SELECT answer as a table; an ASK answer as "true"/"false"."""
+    data = json.loads(body)
+    if "boolean" in data:
+        return str(data["boolean"]).lower()
+    columns = list(data["head"].get("vars", []))
+    solutions = read_solutions(body)
+
+    def cell(value: Value | None) -> tuple[str, str | None]:
+        if value is None:
+            return ("", None)
+        return (value.value, web.mapping.href(value.value) if value.is_iri else None)
+
+    rows = [[cell(row.get(c)) for c in columns] for row in solutions[:MAX_ROWS]]
+    return Table(columns, rows, len(solutions))
+
+
+@router.get("/query")
+async def query_page(request: Request, web: Web) -> Response:
+    examples: tuple[Example, ...] = request.app.state.examples
+    text = request.query_params.get("query") or ""
+    context: dict[str, object] = {"query": text or examples[0].query if examples else text, "examples": examples}
+    context.update(table=None, graph=None, error=None, downloads=[])
+    status = 200
+    if text.strip():
+        context["query"] = text
+        try:
+            job = build_job(QueryRequest(text, None, QUERY_PAGE_ACCEPT), web.runner.policy)
+            outcome = await web.runner.run(job)
+            if not isinstance(outcome, QueryAnswer):
+                outcome_response(QueryRequest(text, None, QUERY_PAGE_ACCEPT), outcome)  # raises
+            assert isinstance(outcome, QueryAnswer)
+            if outcome.format_key == "json":
+                context["table"] = results_table(outcome.body, web)
+                keys = ("csv", "json", "tsv", "xml")
+            else:
+                context["graph"] = outcome.body.decode("utf-8")
+                keys = ("ttl", "jsonld", "nt", "rdf")
+            context["downloads"] = [(k, "/sparql?" + urlencode({"query": text, "format": k})) for k in keys]
+        except (SparqlHttpError, HttpProblem) as error:
+            status, context["error"] = error.status, error.message
+    return render(web.templates, request, "query.html", status=status, **context)

@@ -1,0 +1,292 @@
+"""What each kind of resource page shows, read from the ``.rq`` queries into plain view models.
+
+The templates only lay these out; labels are chosen here, by language with fallback.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from pyoxigraph import NamedNode
+from rdflib.namespace import DCTERMS, RDFS, SKOS
+
+from napkg_server.resources import Link, Lookup
+from napkg_server.runner import QueryRunner, Row, Value
+
+NAP = "https://w3id.org/nap-kg/def/"
+ORG = "http://www.w3.org/ns/org#"
+
+# Page kind by rdf:type, most specific first; anything else gets the generic page.
+INBOUND_KINDS: tuple[tuple[str, str], ...] = (
+    (NAP + "EUInstrument", "instrument"),
+    (NAP + "GuidingPrinciple", "principle"),
+    (NAP + "GuidelinesChapter", "oecd"),
+    (NAP + "DueDiligenceStep", "oecd"),
+    (NAP + "ParliamentaryPaper", "kamerstuk"),
+    (ORG + "Organization", "organisation"),
+)
+OUTBOUND_PROPERTIES = (str(RDFS.seeAlso), str(SKOS.exactMatch))
+DESCRIPTION_PROPERTIES = (str(SKOS.definition), "http://data.europa.eu/eli/ontology#title", str(DCTERMS.description))
+
+
+def page_kind(types: set[str]) -> str:
+    if NAP + "ActionPoint" in types:
+        return "action-point"
+    return next((kind for cls, kind in INBOUND_KINDS if cls in types), "generic")
+
+
+def pick(values: list[Value], lang: str) -> str | None:
+    """The value in ``lang``, else Dutch, English, untagged, any."""
+    by_lang = {v.lang or "": v.value for v in sorted(values, key=lambda v: v.value)}
+    for choice in (lang, "nl", "en", ""):
+        if choice in by_lang:
+            return by_lang[choice]
+    return None
+
+
+@dataclass
+class Passage:
+    """One text a reference was found in (and its source document), with the quoted spans."""
+
+    citing: Link
+    source: Link | None
+    spans: list[tuple[str, int]] = field(default_factory=list)  # (span, times quoted)
+
+    def add(self, span: str) -> None:
+        for i, (known, count) in enumerate(self.spans):
+            if known == span:
+                self.spans[i] = (known, count + 1)
+                return
+        self.spans.append((span, 1))
+
+
+def add_occurrence(passages: list[Passage], citing: Link, source: Link | None, span: str) -> None:
+    """Record ``span`` under the passage of ``citing``, grouping repeated texts and spans."""
+    for passage in passages:
+        if passage.citing.iri == citing.iri:
+            passage.add(span)
+            return
+    passages.append(Passage(citing, source))
+    passages[-1].add(span)
+
+
+@dataclass
+class Reference:
+    target: Link
+    outbound: list[Link]
+    passages: list[Passage] = field(default_factory=list)
+
+
+# Readable names for the outside sites the data links to; others show their host name.
+SITES = {
+    "eur-lex.europa.eu": "EUR-Lex",
+    "data.europa.eu": "ELI (data.europa.eu)",
+    "zoek.officielebekendmakingen.nl": "officielebekendmakingen.nl",
+    "identifier.overheid.nl": "TOOI (identifier.overheid.nl)",
+    "wetten.overheid.nl": "wetten.overheid.nl",
+}
+
+
+def outside_link(iri: str) -> Link:
+    host = iri.split("://", 1)[-1].split("/", 1)[0].lower()
+    return Link(iri, iri, SITES.get(host, host or iri), True)
+
+
+@dataclass
+class Alignment:
+    targets: list[Link]
+    justification: str
+
+
+@dataclass
+class Cell:
+    """A value in a properties table: a link or a literal with its language."""
+
+    text: str
+    link: Link | None = None
+    lang: str | None = None
+
+
+class Views:
+    def __init__(self, runner: QueryRunner, lookup: Lookup) -> None:
+        self.runner = runner
+        self.lookup = lookup
+
+    def link(self, iri: str | None, lang: str) -> Link | None:
+        return self.lookup.link(iri, lang) if iri else None
+
+    def outbound(self, iri: str) -> list[Link]:
+        found = {o: None for p in OUTBOUND_PROPERTIES for o in self.lookup.iris(iri, p)}
+        return [outside_link(o) for o in found]
+
+    def summary(self, iri: str, lang: str) -> dict[str, object]:
+        """What every page shows at its top: title, types, description, links elsewhere."""
+        description = None
+        for prop in DESCRIPTION_PROPERTIES:
+            description = description or self.lookup.literal(iri, prop, lang)
+        return {
+            "iri": iri,
+            "title": self.lookup.label(iri, lang),
+            "types": [self.lookup.link(t, lang) for t in sorted(self.lookup.types(iri))],
+            "description": description,
+            "outbound": self.outbound(iri),
+            "identifiers": [o.value for o in self.lookup.objects(iri, str(DCTERMS.identifier))],
+        }
+
+    async def action_point(self, iri: str, lang: str) -> dict[str, object]:
+        node = NamedNode(iri)
+        facts = (await self.runner.select("action-point", resource=node) or [{}])[0]
+        value = {k: v.value for k, v in facts.items()}
+        responsibilities = [
+            (self.lookup.link(r["organisation"].value, lang), self.link(_iri(r, "role"), lang))
+            for r in await self.runner.select("action-point-responsibilities", resource=node)
+        ]
+        statuses: dict[str, dict[str, object]] = {}
+        for row in await self.runner.select("action-point-status", resource=node):
+            entry = statuses.setdefault(row["report"].value, {"report": self.lookup.link(row["report"].value, lang)})
+            if "status" in row:
+                entry["status"] = self.lookup.link(row["status"].value, lang)
+            if "explanationText" in row:
+                entry["explanation"] = row["explanationText"].value
+                entry["explanation_link"] = self.link(_iri(row, "explanation"), lang)
+        updates = _group_rows(await self.runner.select("action-point-updates", resource=node), "paragraph")
+        letter = [
+            {
+                "paragraph": self.lookup.link(key, lang),
+                "number": rows[0]["number"].value if "number" in rows[0] else "",
+                "text": rows[0]["text"].value if "text" in rows[0] else "",
+                "justification": pick([r["justification"] for r in rows if "justification" in r], lang) or "",
+            }
+            for key, rows in updates.items()
+        ]
+        citations = await self.runner.select("action-point-citations", resource=node)
+        alignments = await self.runner.select("action-point-alignments", resource=node)
+        return {
+            **self.summary(iri, lang),
+            "number": value.get("number", ""),
+            "pillar": self.link(value.get("pillar"), lang),
+            "theme": self.link(value.get("theme"), lang),
+            "action_text": value.get("actionText", ""),
+            "objective": value.get("objectiveText", ""),
+            "timeline": value.get("timelineText", ""),
+            "responsibility_text": value.get("responsibilityText", ""),
+            "source_location": value.get("sourceLocation", ""),
+            "report": self.link(value.get("report"), lang),
+            "responsibilities": responsibilities,
+            "statuses": list(statuses.values()),
+            "letter": letter,
+            "references": self.references(citations, lang),
+            "alignments": self.alignments(alignments, lang),
+        }
+
+    def references(self, rows: list[Row], lang: str) -> list[Reference]:
+        by_target: dict[str, Reference] = {}
+        seen: set[str] = set()
+        for row in rows:
+            if row["citation"].value in seen:
+                continue
+            seen.add(row["citation"].value)
+            target = row["target"].value
+            ref = by_target.get(target)
+            if ref is None:
+                ref = by_target[target] = Reference(self.lookup.link(target, lang), self.outbound(target))
+            span = row["span"].value if "span" in row else ""
+            citing = self.lookup.link(row["citing"].value, lang)
+            add_occurrence(ref.passages, citing, self.link(_iri(row, "source"), lang), span)
+        return sorted(by_target.values(), key=lambda r: r.target.label.lower())
+
+    def alignments(self, rows: list[Row], lang: str) -> list[Alignment]:
+        """Alignments that share one justification are shown together."""
+        justifications: dict[str, list[Value]] = defaultdict(list)
+        targets: dict[str, str] = {}
+        for row in rows:
+            targets[row["alignment"].value] = row["target"].value
+            if "justification" in row:
+                justifications[row["alignment"].value].append(row["justification"])
+        grouped: dict[str, list[Link]] = defaultdict(list)
+        for alignment, target in sorted(targets.items()):
+            grouped[pick(justifications[alignment], lang) or ""].append(self.lookup.link(target, lang))
+        return [Alignment(sorted(links, key=_natural), text) for text, links in grouped.items()]
+
+    async def inbound(self, iri: str, kind: str, lang: str) -> dict[str, object]:
+        node = NamedNode(iri)
+        explicit: dict[str, list[Passage]] = defaultdict(list)
+        letter: dict[str, list[Passage]] = defaultdict(list)
+        seen: set[str] = set()
+        for row in await self.runner.select("inbound-citations", resource=node):
+            if row["citation"].value in seen:
+                continue
+            seen.add(row["citation"].value)
+            span = row["span"].value if "span" in row else ""
+            citing = self.lookup.link(row["citing"].value, lang)
+            source = self.link(_iri(row, "source"), lang)
+            if "actionPoint" in row:
+                add_occurrence(explicit[row["actionPoint"].value], citing, source, span)
+            elif "paragraph" in row:
+                add_occurrence(letter[row["paragraph"].value], citing, source, span)
+        curated: dict[str, list[Value]] = defaultdict(list)
+        for row in await self.runner.select("inbound-alignments", resource=node):
+            curated[row["actionPoint"].value] += [row["justification"]] if "justification" in row else []
+        responsible: dict[str, list[Link]] = defaultdict(list)
+        if kind == "organisation":
+            for row in await self.runner.select("inbound-responsibilities", resource=node):
+                role = self.link(_iri(row, "role"), lang)
+                responsible[row["actionPoint"].value] += [role] if role else []
+        return {
+            **self.summary(iri, lang),
+            "kind": kind,
+            "explicit": self._ordered(explicit, lang),
+            "letter": self._ordered(letter, lang),
+            "curated": [
+                (self.lookup.link(ap, lang), self.action(ap), pick(v, lang) or "") for ap, v in _sorted_items(curated)
+            ],
+            "responsible": [(self.lookup.link(ap, lang), self.action(ap), r) for ap, r in _sorted_items(responsible)],
+        }
+
+    def action(self, iri: str) -> str:
+        """The action text of an action point (Dutch, as the report has it), to show beside its link."""
+        return self.lookup.literal(iri, NAP + "actionText", "nl") or ""
+
+    def _ordered(self, groups: dict[str, list[Passage]], lang: str) -> list[tuple[Link, str, list[Passage]]]:
+        return [(self.lookup.link(key, lang), self.action(key), passages) for key, passages in _sorted_items(groups)]
+
+    async def generic(self, iri: str, lang: str) -> dict[str, object]:
+        node = NamedNode(iri)
+        properties = [
+            (self.lookup.link(r["property"].value, lang), self.cell(r["value"], lang))
+            for r in await self.runner.select("resource-properties", resource=node)
+        ]
+        inbound = [
+            (self.lookup.link(r["subject"].value, lang), self.lookup.link(r["property"].value, lang))
+            for r in await self.runner.select("resource-inbound", resource=node)
+        ]
+        return {**self.summary(iri, lang), "properties": properties, "inbound": inbound}
+
+    def cell(self, value: Value, lang: str) -> Cell:
+        if value.is_iri:
+            link = self.lookup.link(value.value, lang)
+            return Cell(link.label, link)
+        return Cell(value.value, None, value.lang)
+
+
+def _iri(row: Row, name: str) -> str | None:
+    value = row.get(name)
+    return value.value if value is not None and value.is_iri else None
+
+
+def _group_rows(rows: list[Row], key: str) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row[key].value, []).append(row)
+    return grouped
+
+
+def _natural(link: Link) -> tuple[str, int, str]:
+    """Sort key that puts .../principe/3 before .../principe/16."""
+    head, _, tail = link.iri.rpartition("/")
+    return (head, int(tail) if tail.isdigit() else 0, tail)
+
+
+def _sorted_items(groups: dict[str, list]) -> list[tuple[str, list]]:  # type: ignore[type-arg]
+    return sorted(groups.items(), key=lambda item: _natural(Link(item[0], "", "")))

@@ -1,0 +1,35 @@
+"""What the linked-data pages need, built once per app and injected like ``EndpointContext``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from jinja2 import Environment
+
+from napkg_server.resources import IriMapping, Lookup
+from napkg_server.runner import QueryRunner
+from napkg_server.views import Views
+
+
+@dataclass(frozen=True)
+class WebContext:
+    mapping: IriMapping
+    lookup: Lookup
+    runner: QueryRunner
+    views: Views
+    templates: Environment
+    dist: Path | None
+    base_iri: str
+    timeout: float
+
+
+async def web_context(request: Request) -> WebContext:
+    # async on purpose, as endpoint_context: the store lookups must stay on the loop's thread.
+    context: WebContext = request.app.state.web
+    return context
+
+
+Web = Annotated[WebContext, Depends(web_context)]

@@ -1,0 +1,111 @@
+"""In a real browser (Debian's headless Chromium driven by Playwright): from the home page to action
+point 17, on to the CSDDD, and an example on the query page with its result rows. Screenshots of each
+page type go to /tmp/napkg-screens/.
+
+CI installs Chromium (.ci/run); without it this test fails, it does not skip."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from napkg_graph.config import BuildSettings
+from napkg_graph.pipeline import BuildResult
+
+from .support.live_server import LiveServer, live_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENS = Path("/tmp/napkg-screens")
+
+
+@pytest.fixture(scope="module")
+def server(built: BuildResult, settings: BuildSettings) -> Iterator[LiveServer]:
+    with live_server([settings.dist / "nap-kg.trig"], dist=settings.dist, args=["--max-concurrent-queries", "2"]) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does.",
+            pytrace=False,
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is missing: pip install 'playwright>=1.40,<2'.", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def shot(page: object, name: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_a_reader_finds_action_point_17_the_csddd_and_runs_an_example(server: LiveServer, browser: object) -> None:
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server.base_url) else None)
+    try:
+        page.goto(server.base_url + "/")
+        assert page.locator("h1").inner_text() == "NAP knowledge graph"
+        assert page.locator("ol.action-points li").count() == 33
+        shot(page, "home")
+
+        page.get_by_role("link", name="Action point 17", exact=True).first.click()
+        page.wait_for_url("**/id/actiepunt/17")
+        assert page.locator("h1").inner_text() == "Action point 17"
+        assert page.locator("#status .status").first.inner_text() == "Completed"
+        assert page.locator("#alignments .badge.curated").is_visible()
+        assert page.locator("#references q.span").count() >= 5
+        shot(page, "action-point")
+
+        page.locator("#references").get_by_role(
+            "link", name="Corporate Sustainability Due Diligence Directive (CSDDD)"
+        ).click()
+        page.wait_for_url("**/id/eu/csddd")
+        assert "CSDDD" in page.locator("h1").inner_text()
+        assert page.locator("#explicit a[href='/id/actiepunt/17']").count() == 1
+        shot(page, "instrument")
+
+        for name, path in (
+            ("principle", "/id/ungp/principe/3"),
+            ("ministry", "/id/organisatie/bz"),
+            ("kamerstuk", "/id/kamerstuk/22112-3393"),
+            ("oecd-step", "/id/oeso/stap/1"),
+            ("generic", "/id/pijler/2"),
+            ("downloads", "/downloads/"),
+        ):
+            page.goto(server.base_url + path)
+            assert page.locator("h1").count() == 1
+            shot(page, name)
+
+        page.goto(server.base_url + "/query")
+        page.get_by_role("link", name="How many action points does each pillar have?").click()
+        assert "nap:pillar" in page.locator("textarea").input_value()
+        page.get_by_role("button", name="Run").click()
+        page.wait_for_selector("table.results")
+        rows = page.locator("table.results tbody tr")
+        assert rows.count() == 3
+        assert [rows.nth(i).locator("td").first.inner_text() for i in range(3)] == ["1", "2", "3"]
+        assert page.get_by_role("link", name="CSV").get_attribute("href").startswith("/sparql?query=")
+        shot(page, "query")
+    finally:
+        context.close()
+    assert outside == [], "pages must load nothing from elsewhere"
