@@ -66,9 +66,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from napkg_server.cli import run_serve
+    from napkg_server.disk_store import is_loaded
     from napkg_server.settings import DataSource
 
-    if not getattr(args, "data_sources", None):
+    # `--store DIR` without --data reopens a loaded store as it is: nothing to build or parse.
+    reopen = bool(getattr(args, "store", None)) and is_loaded(Path(args.store))
+    if not getattr(args, "data_sources", None) and not reopen:
         settings = _settings(args)
         trig = settings.dist / "nap-kg.trig"
         if _stale(settings, trig):
@@ -78,6 +81,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.data_sources = [DataSource(trig)]
         args.dist = str(settings.dist)  # so the server offers the dumps beside the data it serves
     return run_serve(args)
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from contextlib import redirect_stdout
+
+    from .query_cli import list_queries, run_query
+
+    if args.list or not args.name:
+        sys.stdout.write(list_queries())
+        return 0 if args.list else 2
+    settings = _settings(args)
+    trig = settings.dist / "nap-kg.trig"
+    if _stale(settings, trig):
+        _progress(f"{trig} is missing or older than its sources: building first")
+        with redirect_stdout(sys.stderr):  # stdout carries the answer only
+            if cmd_build(args) != 0:
+                return 1
+    return run_query(args, trig, settings.base_iri)
 
 
 BUILD_INPUTS = {".py", ".ttl", ".yaml", ".txt", ".rq", ".jsonld"}
@@ -126,6 +147,17 @@ def parser() -> argparse.ArgumentParser:
 
     add_serve_arguments(s)
     s.set_defaults(func=cmd_serve)
+
+    q = sub.add_parser("query", help="run a saved question (queries/saved/) on dist/nap-kg.trig and print the answer")
+    common(q)
+    from .query_cli import add_query_arguments
+
+    add_query_arguments(q)
+    q.set_defaults(func=cmd_query)
+
+    from .publish_remote import add_publish_parser
+
+    add_publish_parser(sub)
     return top
 
 

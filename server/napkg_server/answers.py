@@ -9,8 +9,14 @@ The dataset a query sees:
   default graph (a triple in several graphs matches once per graph), and every
   named graph is available to GRAPH.
 
-Graph IRIs are never dereferenced (pyoxigraph does not fetch FROM graphs) and
-``SERVICE`` is refused, so no query makes the server open a network connection.
+Graph IRIs are never dereferenced (pyoxigraph does not fetch FROM graphs: a FROM or
+FROM NAMED IRI the store lacks is an empty graph) and ``SERVICE`` is refused unless its
+endpoint is allow-listed (``--federation-allow``), so no other query makes the server open
+a network connection.
+
+Cost limits (see :class:`QueryPolicy`): a query longer than ``max_query_length`` is a 413;
+a SELECT answer is cut after ``max_rows`` rows and says so in ``X-Result-Truncated: true``
+and a ``Warning`` header; an answer over ``max_response_bytes`` is a 422.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from napkg_server.evaluation import QueryAnswer, QueryJob, QueryOutcome, QueryRe
 from napkg_server.formats import BY_KEY, ResultKind, formats_of
 from napkg_server.negotiation import negotiate
 from napkg_server.protocol import READ_ONLY_MESSAGE, QueryRequest, SparqlHttpError
-from napkg_server.query_scan import keywords, update_keywords
+from napkg_server.query_scan import keywords, refused_services, update_keywords
 from napkg_server.workers import QueryTimeoutError, WorkerCrashedError
 
 VARY = {"Vary": "Accept"}
@@ -41,6 +47,10 @@ class QueryPolicy:
     base_iri: str
     timeout: float
     workers: int
+    max_rows: int | None = None
+    max_response_bytes: int | None = None
+    max_query_length: int | None = None
+    federation_allow: frozenset[str] = frozenset()
 
 
 def _available(kind: ResultKind) -> str:
@@ -79,9 +89,17 @@ def build_job(request: QueryRequest, policy: QueryPolicy) -> QueryJob:
     graph = negotiate(request.accept, ResultKind.GRAPH)
     if solutions is None and graph is None:
         raise not_acceptable(None, request.accept)
+    if policy.max_query_length is not None and len(request.query) > policy.max_query_length:
+        raise SparqlHttpError(
+            413,
+            f"The query is {len(request.query)} characters long; this endpoint accepts at most "
+            f"{policy.max_query_length} (--max-query-length, NAPKG_MAX_QUERY_LENGTH).",
+        )
     words = keywords(request.query)
     if "SERVICE" in words:
-        raise SparqlHttpError(400, "SERVICE (federated query) is disabled: this endpoint does not call others.")
+        refused = refused_services(request.query, policy.federation_allow)
+        if refused:
+            raise federation_refused(refused, policy)
     dataset = request.dataset
     return QueryJob(
         query=request.query,
@@ -91,19 +109,52 @@ def build_job(request: QueryRequest, policy: QueryPolicy) -> QueryJob:
         named_graphs=dataset.named_graphs if dataset else None,
         solutions_format=solutions.key if solutions else None,
         graph_format=graph.key if graph else None,
+        max_rows=policy.max_rows,
+        max_bytes=policy.max_response_bytes,
     )
 
 
-def outcome_response(request: QueryRequest, outcome: QueryOutcome) -> Response:
+def federation_refused(refused: list[str], policy: QueryPolicy) -> SparqlHttpError:
+    allowed = ", ".join(f"<{iri}>" for iri in sorted(policy.federation_allow)) or "none"
+    if not policy.federation_allow:
+        return SparqlHttpError(
+            400,
+            "SERVICE (federated query) is disabled: federation is disabled; allowed endpoints: none. "
+            "This endpoint does not call others.",
+        )
+    return SparqlHttpError(
+        400,
+        f"SERVICE {', '.join(refused)} is refused: federation is limited; allowed endpoints: {allowed}. "
+        "Write the endpoint as one of these IRIs in full (not a variable or a prefixed name).",
+    )
+
+
+def truncation_headers(policy: QueryPolicy) -> dict[str, str]:
+    text = f"result truncated to {policy.max_rows} rows, the row limit of this endpoint (NAPKG_MAX_ROWS)"
+    return {"X-Result-Truncated": "true", "Warning": f'199 - "{text}"'}
+
+
+def outcome_response(request: QueryRequest, outcome: QueryOutcome, policy: QueryPolicy | None = None) -> Response:
     if isinstance(outcome, QueryAnswer):
         fmt = BY_KEY[outcome.format_key]
-        return Response(outcome.body, headers={**VARY, "Content-Type": fmt.content_type})
+        headers = {**VARY, "Content-Type": fmt.content_type}
+        if outcome.truncated and policy is not None:
+            headers |= truncation_headers(policy)
+        return Response(outcome.body, headers=headers)
     assert isinstance(outcome, QueryRefused)
+    if outcome.reason is Refusal.TOO_LARGE:
+        raise SparqlHttpError(
+            422,
+            f"The answer is larger than {outcome.message} bytes, the response size limit of this endpoint "
+            "(NAPKG_MAX_RESPONSE_BYTES). Ask for less: a LIMIT, fewer variables, or more specific patterns.",
+        )
     if outcome.reason is Refusal.SYNTAX:
         found = update_keywords(request.query)
         if found:
             raise SparqlHttpError(403, f"{READ_ONLY_MESSAGE} (found {', '.join(found)})")
         raise SparqlHttpError(400, f"Malformed query: {outcome.message}")
+    if outcome.reason is Refusal.EVALUATION:
+        raise SparqlHttpError(400, f"The query cannot be evaluated: {outcome.message}")
     if outcome.reason is Refusal.NOT_ACCEPTABLE:
         raise not_acceptable(outcome.kind, request.accept)
     if outcome.reason is Refusal.UNSERIALISABLE:
@@ -124,4 +175,4 @@ async def answer_query(request: QueryRequest, executor: QueryExecutor, policy: Q
         raise timeout_error(error, policy) from None
     except WorkerCrashedError:
         raise SparqlHttpError(500, "The query worker stopped unexpectedly (out of memory?); it was replaced.") from None
-    return outcome_response(request, outcome)
+    return outcome_response(request, outcome, policy)

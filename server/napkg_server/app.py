@@ -16,18 +16,24 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.responses import PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from napkg_server import dereference, downloads, pages
+from napkg_server import dereference, downloads, pages, reload
+from napkg_server.access_log import AccessLogMiddleware, open_log
+from napkg_server.analysis import router as analysis_router  # saved questions: /queries
 from napkg_server.answers import QueryPolicy
 from napkg_server.competency import competency_examples
+from napkg_server.dashboards import router as dashboards_router  # views: /views
+from napkg_server.disk_store import open_disk_dataset
+from napkg_server.limits import ClientLimitMiddleware
 from napkg_server.problems import HttpProblem, problem_response
 from napkg_server.protocol import SparqlHttpError
 from napkg_server.rendering import STATIC_DIR, make_environment
 from napkg_server.resources import IriMapping, Lookup
+from napkg_server.result_cache import ResultCache
 from napkg_server.routes import EndpointContext, router
 from napkg_server.runner import QueryRunner
-from napkg_server.security import SecurityHeadersMiddleware
+from napkg_server.security import SecurityHeadersMiddleware, internal_error_response
 from napkg_server.settings import Settings
-from napkg_server.store import load_dataset
+from napkg_server.store import LoadedDataset, load_dataset
 from napkg_server.views import Views
 from napkg_server.web import WebContext
 from napkg_server.workers import WorkerPool
@@ -55,29 +61,36 @@ async def sparql_error_response(request: Request, error: Exception) -> Response:
 
 def create_app(settings: Settings) -> FastAPI:
     """Load the data of ``settings`` and return the app serving it (workers start with it)."""
-    dataset = load_dataset(settings.data, settings.base_iri)
+    if settings.store is not None:
+        dataset = open_disk_dataset(settings.store, settings.data, settings.base_iri)
+    else:
+        dataset = load_dataset(settings.data, settings.base_iri)
     policy = QueryPolicy(
         base_iri=settings.base_iri,
         timeout=settings.query_timeout,
         workers=settings.max_concurrent_queries,
+        max_rows=settings.max_rows,
+        max_response_bytes=settings.max_response_bytes,
+        max_query_length=settings.max_query_length,
+        federation_allow=frozenset(settings.federation_allow),
     )
 
     mapping = IriMapping(settings.base_iri)
-    lookup = Lookup(dataset.store, mapping)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = WorkerPool(dataset.store, settings.max_concurrent_queries)
-        await pool.start()
+    def install(dataset: LoadedDataset, pool: WorkerPool) -> None:
+        """Point the app at ``dataset`` and its pool (at start-up, and on every reload)."""
+        lookup = Lookup(dataset.store, mapping)
         app.state.workers = pool
+        cached = ResultCache(pool, settings.result_cache_bytes)  # one per pool: a reload starts empty
+        app.state.result_cache = cached
         app.state.context = EndpointContext(
-            executor=pool,
+            executor=cached,
             dataset=dataset.info,
             policy=policy,
             max_request_bytes=settings.max_request_bytes,
             version=package_version(),
         )
-        runner = QueryRunner(pool, policy)
+        runner = QueryRunner(cached, policy)
         app.state.web = WebContext(
             mapping=mapping,
             lookup=lookup,
@@ -88,10 +101,18 @@ def create_app(settings: Settings) -> FastAPI:
             base_iri=settings.base_iri,
             timeout=settings.query_timeout,
         )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = reload.new_pool(settings, dataset)
+        await pool.start()
+        install(dataset, pool)
+        app.state.reloader = reloader = reload.Reloader(settings, install, pool)
+        reloader.listen_for_sighup()
         try:
             yield
         finally:
-            await pool.close()
+            await reloader.close()
 
     app = FastAPI(
         title="nap-kg SPARQL endpoint",
@@ -103,18 +124,26 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.examples = competency_examples()
     app.include_router(router)
     app.include_router(pages.router)
+    app.include_router(analysis_router)
+    app.include_router(dashboards_router)
     app.include_router(downloads.router)
+    app.include_router(reload.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(dereference.router)  # last: its /{path} catches every IRI path
     app.add_exception_handler(SparqlHttpError, sparql_error_response)
     app.add_exception_handler(HttpProblem, problem_response)
+    app.add_exception_handler(Exception, internal_error_response)
+    app.add_middleware(ClientLimitMiddleware, limit=settings.max_queries_per_client)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.cors_origins),
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Accept", "Content-Type"],
-        expose_headers=["Content-Type", "Retry-After"],
+        expose_headers=["Content-Type", "Retry-After", "X-Result-Truncated", "Warning"],
         max_age=3600,
     )
+    access_log = open_log(settings.access_log)
+    if access_log is not None:
+        app.add_middleware(AccessLogMiddleware, stream=access_log, log_queries=settings.access_log_queries)
     return app

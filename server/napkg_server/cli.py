@@ -74,6 +74,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="query worker processes (default: number of cores, at least 2)",
     )
     parser.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
+    _add_limit_arguments(parser)
     # `napkg serve` defines --dist too (where to build); its parser resolves the conflict to
     # this definition, with the same dest, so both read the one directory.
     parser.add_argument(
@@ -81,6 +82,36 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         dest="dist",
         metavar="DIR",
         help="directory of the published files, served under /downloads/ (also /catalog, /.well-known/void)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="DIR",
+        help="keep the data in an on-disk store in DIR: loaded from --data when given, else reopened as it is",
+    )
+
+
+# Limits and logging (README "Limits"): flag, type, metavar, help; each also NAPKG_<FLAG>.
+_LIMIT_FLAGS: list[tuple[str, type, str, str]] = [
+    ("max_rows", int, "N", "cut SELECT answers after N rows, flagged X-Result-Truncated (default 100000)"),
+    ("max_response_bytes", int, "BYTES", "refuse answers larger than this with 422 (default 50000000)"),
+    ("max_query_length", int, "CHARS", "refuse longer query texts with 413 (default 100000)"),
+    ("max_queries_per_client", int, "N", "requests running queries at once per client address; 429 beyond (default 4)"),
+    ("access_log", str, "FILE", "JSON-lines access log: - (stderr, the default), a file, or off"),
+]
+
+
+def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
+    for name, kind, metavar, text in _LIMIT_FLAGS:
+        parser.add_argument("--" + name.replace("_", "-"), type=kind, metavar=metavar, help=text)
+    parser.add_argument(
+        "--federation-allow",
+        metavar="IRI",
+        nargs="+",
+        action="extend",
+        help="SERVICE endpoint(s) queries may call; default none (federation off)",
+    )
+    parser.add_argument(
+        "--access-log-queries", action="store_true", default=None, help="log query texts, not only their hash"
     )
 
 
@@ -94,6 +125,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         ("base_iri", "base_iri"),
         ("max_concurrent_queries", "max_concurrent_queries"),
         ("log_level", "log_level"),
+        *((name, name) for name, *_ in _LIMIT_FLAGS),
+        ("access_log_queries", "access_log_queries"),
     ]:
         value = getattr(args, flag, None)
         if value is not None:
@@ -101,9 +134,13 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     dist = getattr(args, "dist", None)
     if dist:
         overrides["dist"] = Path(dist)
+    if getattr(args, "store", None):
+        overrides["store"] = Path(args.store)
     sources = getattr(args, "data_sources", None)
     if sources:
         overrides["data"] = tuple(sources)
+    if getattr(args, "federation_allow", None):
+        overrides["federation_allow"] = tuple(args.federation_allow)
     return Settings.from_env(**overrides)
 
 
@@ -115,12 +152,16 @@ def run_serve(args: argparse.Namespace) -> int:
     except (DataLoadError, ValueError) as error:
         print(f"napkg serve: {error}", file=sys.stderr)
         return 1
-    if not settings.data:
+    if not settings.data and settings.store is None:
         print("napkg serve: warning: no --data given; serving an empty dataset", file=sys.stderr)
     print(
         f"napkg serve: http://{settings.host}:{settings.port}/sparql "
         f"({len(settings.data)} file(s), query time limit {settings.query_timeout:g} s)",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    # The app writes its own JSON-lines access log (napkg_server.access_log) unless it is off.
+    uvicorn_access_log = settings.access_log == "off"
+    uvicorn.run(
+        app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=uvicorn_access_log
+    )
     return 0

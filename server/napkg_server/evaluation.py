@@ -14,10 +14,12 @@ from pyoxigraph import (
     Literal,
     NamedNode,
     QueryBoolean,
+    QueryResultsFormat,
     QuerySolutions,
     QueryTriples,
     Store,
     Variable,
+    parse_query_results,
 )
 
 from napkg_server.formats import BY_KEY, ResultKind
@@ -40,18 +42,24 @@ class QueryJob:
     graph_format: str | None = None
     # Values bound to variables (SEP-0007 substitution), never pasted into the query text.
     substitutions: tuple[tuple[str, NamedNode | Literal], ...] = ()
+    # Cost limits: SELECT rows beyond max_rows are cut off; an answer over max_bytes is refused.
+    max_rows: int | None = None
+    max_bytes: int | None = None
 
 
 @dataclass(frozen=True)
 class QueryAnswer:
     format_key: str
     body: bytes
+    truncated: bool = False  # SELECT rows were cut at the job's max_rows
 
 
 class Refusal(StrEnum):
     SYNTAX = "syntax"
     NOT_ACCEPTABLE = "not-acceptable"
     UNSERIALISABLE = "unserialisable"
+    TOO_LARGE = "too-large"
+    EVALUATION = "evaluation"  # the query parsed but cannot be evaluated (unknown function, ...)
     FAILED = "failed"
 
 
@@ -83,6 +91,8 @@ def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
         results = store.query(job.query, base_iri=job.base_iri, **options)
     except SyntaxError as error:
         return QueryRefused(Refusal.SYNTAX, str(error))
+    except RuntimeError as error:  # pyoxigraph's evaluation errors
+        return QueryRefused(Refusal.EVALUATION, str(error))
     except Exception as error:  # evaluation errors must reach the client, not kill the worker
         return QueryRefused(Refusal.FAILED, f"{type(error).__name__}: {error}")
     if isinstance(results, QueryTriples):
@@ -92,11 +102,78 @@ def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
     if key is None:
         return QueryRefused(Refusal.NOT_ACCEPTABLE, "", kind)
     fmt = BY_KEY[key]
+    truncated = False
     try:
         assert isinstance(results, QuerySolutions | QueryBoolean | QueryTriples)
-        body = results.serialize(format=fmt.serializer)  # type: ignore[arg-type]
+        if isinstance(results, QuerySolutions) and job.max_rows is not None:
+            results, truncated = _at_most(results, job.max_rows, job.max_bytes)
+        body = _serialize(results, fmt.serializer, job.max_bytes)
+    except _TooLarge:
+        return QueryRefused(Refusal.TOO_LARGE, f"{job.max_bytes}", kind)
     except (ValueError, SyntaxError) as error:
         return QueryRefused(Refusal.UNSERIALISABLE, f"{fmt.label}: {error}", kind)
+    except RuntimeError as error:  # solutions are computed lazily, so evaluation errors surface here too
+        return QueryRefused(Refusal.EVALUATION, str(error))
     except Exception as error:
         return QueryRefused(Refusal.FAILED, f"{type(error).__name__}: {error}")
-    return QueryAnswer(fmt.key, body or b"")
+    return QueryAnswer(fmt.key, body, truncated)
+
+
+class _TooLarge(Exception):
+    """The serialised answer grew past the byte limit."""
+
+
+class _CappedBuffer:
+    """A binary sink for pyoxigraph's serialisers that stops them past ``limit`` bytes."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.data = bytearray()
+
+    def write(self, chunk: bytes) -> int:
+        self.data += chunk
+        if self.limit is not None and len(self.data) > self.limit:
+            raise _TooLarge
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def _serialize(results: QuerySolutions | QueryBoolean | QueryTriples, serializer: object, limit: int | None) -> bytes:
+    sink = _CappedBuffer(limit)
+    results.serialize(sink, format=serializer)  # type: ignore[arg-type]
+    return bytes(sink.data)
+
+
+def _at_most(solutions: QuerySolutions, rows: int, max_bytes: int | None) -> tuple[QuerySolutions, bool]:
+    """The first ``rows`` solutions, and whether there were more.
+
+    pyoxigraph cannot cut an iterator of solutions and still serialise it, so the solutions
+    go through SPARQL TSV (one line per row, every term in its full RDF syntax, so nothing
+    is lost) and are read back, cut, with pyoxigraph's own parser. The TSV is written
+    natively, and stops growing as soon as it holds more than ``rows`` rows or
+    ``max_bytes`` bytes (then the answer is too large to send in any format).
+    """
+
+    class RowCounter(_CappedBuffer):
+        lines = 0
+
+        def write(self, chunk: bytes) -> int:
+            self.lines += chunk.count(b"\n")
+            if self.lines > rows + 1:  # the header line, then one line per row
+                self.data += chunk
+                raise _EnoughRows
+            return super().write(chunk)
+
+    sink = RowCounter(max_bytes)
+    try:
+        solutions.serialize(sink, format=QueryResultsFormat.TSV)
+        tsv, truncated = bytes(sink.data), False
+    except _EnoughRows:
+        tsv, truncated = b"\n".join(bytes(sink.data).split(b"\n", rows + 1)[: rows + 1]) + b"\n", True
+    return parse_query_results(tsv, format=QueryResultsFormat.TSV), truncated  # type: ignore[return-value]
+
+
+class _EnoughRows(Exception):
+    """More than the row limit has been written."""

@@ -14,7 +14,9 @@ def _result_content() -> dict[str, Any]:
     content: dict[str, Any] = {}
     for fmt in FORMATS:
         forms = "SELECT, ASK" if fmt.kind is ResultKind.SOLUTIONS else "CONSTRUCT, DESCRIBE"
-        content[fmt.media_type] = {"schema": {"type": "string", "description": f"{fmt.label} ({forms})"}}
+        # JSON bodies are JSON values (an object; JSON-LD may be an array), the others text.
+        kind = ["object", "array"] if fmt.media_type.endswith("json") else "string"
+        content[fmt.media_type] = {"schema": {"type": kind, "description": f"{fmt.label} ({forms})"}}
     content[HTML_MEDIA_TYPE] = {"schema": {"type": "string", "description": "HTML page (GET without a query)"}}
     return content
 
@@ -28,6 +30,12 @@ SPARQL_RESPONSES: dict[int | str, dict[str, Any]] = {
             "or, for browsers, an HTML page."
         ),
         "content": _result_content(),
+        "headers": {
+            "X-Result-Truncated": {
+                "description": "`true` when a SELECT answer was cut at the row limit (NAPKG_MAX_ROWS).",
+                "schema": {"type": "string", "enum": ["true"]},
+            }
+        },
     },
     400: {
         "description": "Malformed query or request (parser message and position).",
@@ -38,11 +46,13 @@ SPARQL_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "No acceptable media type; the body lists what can be served.",
         "content": _TEXT,
     },
-    413: {"description": "Request body too large.", "content": _TEXT},
+    413: {"description": "Request body or query text too long (NAPKG_MAX_QUERY_LENGTH).", "content": _TEXT},
     415: {
         "description": "POST with a missing or unsupported Content-Type or charset.",
         "content": _TEXT,
     },
+    422: {"description": "The answer is larger than the response size limit.", "content": _TEXT},
+    429: {"description": "Too many queries at once from this client; see Retry-After.", "content": _TEXT},
     503: {"description": "The query ran past the time limit and was stopped.", "content": _TEXT},
 }
 

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 from pyoxigraph import NamedNode
 from starlette.requests import Request
 
+from napkg_server.access_log import QUERY_KEY
 from napkg_server.negotiation import UnknownFormatError, accept_from_format_values
 
 FORM = "application/x-www-form-urlencoded"
@@ -113,6 +114,12 @@ def _accept(request: Request, params: list[tuple[str, str]]) -> str | None:
     return override if override is not None else request.headers.get("accept")
 
 
+def _recorded(request: Request, query: QueryRequest) -> QueryRequest:
+    """``query``, its text left in the request scope for the access log (which hashes it)."""
+    request.scope[QUERY_KEY] = query.query
+    return query
+
+
 def _single_query(params: list[tuple[str, str]], query_in_body: str | None = None) -> str:
     queries = _values(params, "query") + ([query_in_body] if query_in_body is not None else [])
     if not queries:
@@ -141,7 +148,7 @@ def read_get(request: Request) -> SparqlRequest:
         raise SparqlHttpError(403, READ_ONLY_MESSAGE)
     if not names & {"query", "default-graph-uri", "named-graph-uri"}:
         return DescriptionRequest(_accept(request, params))
-    return QueryRequest(_single_query(params), _dataset(params), _accept(request, params))
+    return _recorded(request, QueryRequest(_single_query(params), _dataset(params), _accept(request, params)))
 
 
 async def read_post(request: Request, max_bytes: int) -> QueryRequest:
@@ -165,9 +172,10 @@ async def read_post(request: Request, max_bytes: int) -> QueryRequest:
         params = url_params + parse_parameters(body, "request body")
         if "update" in {key for key, _ in params}:
             raise SparqlHttpError(403, READ_ONLY_MESSAGE)
-        return QueryRequest(_single_query(params), _dataset(params), _accept(request, params))
+        return _recorded(request, QueryRequest(_single_query(params), _dataset(params), _accept(request, params)))
     try:
         text = body.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise SparqlHttpError(400, "The request body is not valid UTF-8.") from None
-    return QueryRequest(_single_query(url_params, text), _dataset(url_params), _accept(request, url_params))
+    query = QueryRequest(_single_query(url_params, text), _dataset(url_params), _accept(request, url_params))
+    return _recorded(request, query)

@@ -1,8 +1,9 @@
 """Find the bare keywords of a SPARQL text without parsing it.
 
 pyoxigraph exposes no query algebra to Python, yet the endpoint must know three
-things before evaluating: whether the query uses ``SERVICE`` (pyoxigraph would
-open a network connection, so it is refused), whether it names its own dataset
+things before evaluating: whether the query uses ``SERVICE`` and to which endpoints
+(pyoxigraph would open a network connection, so only allow-listed IRIs pass; see
+:func:`service_endpoints`), whether it names its own dataset
 with ``FROM``/``FROM NAMED`` (then the union default graph must not override it),
 and whether a text that failed to parse as a query is a SPARQL Update.
 
@@ -17,6 +18,12 @@ so ``"SERVICE"``, ``?from`` or ``ex:service`` are not keywords.
 True
 >>> update_keywords("PREFIX ex: <http://ex/> INSERT DATA { ex:a ex:b ex:c }")
 ['INSERT']
+>>> service_endpoints("SELECT * { SERVICE SILENT <http://a/> {} SERVICE ?e {} SERVICE ex:b {} }")
+['http://a/', None, None]
+>>> refused_services("SELECT * { SERVICE <http://a/> {} }", frozenset({"http://a/"}))
+[]
+>>> refused_services("SELECT * { SERVICE <http://b/> {} SERVICE ?x {} }", frozenset({"http://a/"}))
+['<http://b/>', '?x']
 """
 
 from __future__ import annotations
@@ -56,13 +63,52 @@ def _decode_codepoints(text: str) -> str:
     return _CODEPOINT_ESCAPE.sub(decode, text)
 
 
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(kind, text) of every token but comments, after decoding ``\\u`` escapes."""
+    return [
+        (match.lastgroup or "other", match.group())
+        for match in _TOKEN.finditer(_decode_codepoints(text))
+        if match.lastgroup != "comment"
+    ]
+
+
 def keywords(text: str) -> frozenset[str]:
     """The upper-cased bare words of ``text`` (keywords such as SELECT, FROM, SERVICE)."""
-    found = set()
-    for match in _TOKEN.finditer(_decode_codepoints(text)):
-        if match.lastgroup == "word":
-            found.add(match.group().upper())
-    return frozenset(found)
+    return frozenset(token.upper() for kind, token in _tokens(text) if kind == "word")
+
+
+def _service_clauses(text: str) -> list[tuple[str, str | None]]:
+    """Per ``SERVICE``: the endpoint token as written and the IRI when it is ``<...>``."""
+    tokens = _tokens(text)
+    found: list[tuple[str, str | None]] = []
+    for at, (kind, token) in enumerate(tokens):
+        if kind != "word" or token.upper() != "SERVICE":
+            continue
+        rest = tokens[at + 1 : at + 3]
+        if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
+            rest = rest[1:]
+        if not rest:
+            found.append(("(nothing)", None))
+        else:
+            found.append((rest[0][1], rest[0][1][1:-1] if rest[0][0] == "iri" else None))
+    return found
+
+
+def service_endpoints(text: str) -> list[str | None]:
+    """The endpoint of every ``SERVICE`` in ``text``, in order: the IRI written as ``<...>``,
+    or None when it is anything else (a variable, a prefixed name, nothing), which cannot be
+    checked before evaluation."""
+    return [iri for _, iri in _service_clauses(text)]
+
+
+def refused_services(text: str, allowed: frozenset[str]) -> list[str]:
+    """The SERVICE endpoints of ``text`` that are not in ``allowed``, as written; empty when
+    every SERVICE may run.
+
+    Only absolute IRIs written out in full can match: a relative IRI, a prefixed name or a
+    variable (``SERVICE ?x``, bound by VALUES or BIND) is always refused.
+    """
+    return [written for written, iri in _service_clauses(text) if iri is None or iri not in allowed]
 
 
 def update_keywords(text: str) -> list[str]:

@@ -1,5 +1,13 @@
 """Security headers: ``nosniff`` on every answer; on HTML also a Content-Security-Policy that
-allows only what this server serves itself (no CDN, no inline script) and a Referrer-Policy.
+allows only what this server serves itself (no CDN, no inline script), a Referrer-Policy, and
+no framing by other sites (``frame-ancestors 'none'`` and, for older browsers,
+``X-Frame-Options: DENY``) nor embedding of the pages cross-origin
+(``Cross-Origin-Resource-Policy: same-origin``; the RDF and query answers stay embeddable,
+as CORS allows them to be read anywhere).
+
+An exception nobody handled becomes a plain 500 with an incident id
+(:func:`internal_error_response`); the traceback goes to the server's log under that id,
+never into a response.
 
 The inline ``<style>`` of the self-contained ``/sparql`` page (and of ``dist/ontology.html``,
 served at ``/def``) is allowed by its hash, nothing else inline.
@@ -10,10 +18,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import re
 from importlib import resources
 
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from napkg_server.access_log import INCIDENT_KEY, new_incident_id
+
+log = logging.getLogger("napkg_server.errors")
 
 
 def inline_style_hashes(html: str) -> list[str]:
@@ -55,6 +70,7 @@ CSP = content_security_policy(
     ]
 )
 REFERRER_POLICY = "strict-origin-when-cross-origin"
+HTML_ONLY_HEADERS = ((b"x-frame-options", b"DENY"), (b"cross-origin-resource-policy", b"same-origin"))
 NO_CSP_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
 
 
@@ -81,7 +97,23 @@ class SecurityHeadersMiddleware:
                     if b"content-security-policy" not in names:  # a page may bring its own (stricter) one
                         headers.append((b"content-security-policy", CSP.encode()))
                     headers.append((b"referrer-policy", REFERRER_POLICY.encode()))
+                if content_type.startswith(b"text/html"):
+                    headers.extend(h for h in HTML_ONLY_HEADERS if h[0] not in names)
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, add_headers)
+
+
+async def internal_error_response(request: Request, error: Exception) -> Response:
+    """The answer to an unhandled exception: a plain message and an incident id, no traceback.
+
+    The traceback is logged here with the same id, so whoever runs the server can find it.
+    """
+    incident = request.scope.setdefault(INCIDENT_KEY, new_incident_id())
+    log.error("incident %s: %s %s", incident, request.method, request.url.path, exc_info=error)
+    message = (
+        f"Internal server error (incident {incident}). The error was logged on the server; "
+        "please report the incident id if it persists.\n"
+    )
+    return PlainTextResponse(message, 500, headers={"X-Content-Type-Options": "nosniff"})

@@ -50,6 +50,27 @@ class Settings:
     log_level: str = "info"
     # The published directory (``napkg build --dist``): /downloads/, /catalog, /.well-known/void.
     dist: Path | None = None
+    # An on-disk store (``--store DIR``, ``NAPKG_STORE``): loaded from ``data`` when given, else reopened.
+    store: Path | None = None
+    # Bytes of query answers kept (the data is read-only between reloads); 0 turns the cache off.
+    result_cache_bytes: int = 64 * 1024 * 1024
+    # --- Limits (README, section "Limits"); each also NAPKG_<NAME> and --<name> ---
+    max_rows: int = 100_000
+    """SELECT answers are cut after this many rows, flagged by ``X-Result-Truncated: true``."""
+    max_response_bytes: int = 50_000_000
+    """An answer larger than this (serialised) is refused with 422."""
+    max_query_length: int = 100_000
+    """Characters of query text accepted; a longer query is refused with 413."""
+    max_queries_per_client: int = 4
+    """Requests that run queries, at once, per client address; more get 429 with Retry-After."""
+    federation_allow: tuple[str, ...] = ()
+    """SERVICE endpoints queries may call (full IRIs); empty: federation off, workers have no sockets."""
+    access_log: str = "-"
+    """JSON-lines access log: ``-`` for stderr, a file path, or ``off``."""
+    access_log_queries: bool = False
+    """Also log the query text (by default only its sha256)."""
+    admin_token: str | None = None
+    """Bearer token for ``POST /admin/reload``; without one only loopback clients may reload."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -62,6 +83,12 @@ class Settings:
             raise ValueError("max_request_bytes must be at least 1")
         if "://" not in self.base_iri:
             raise ValueError(f"base_iri must be an absolute IRI, not {self.base_iri!r}")
+        for name in ("max_rows", "max_response_bytes", "max_query_length", "max_queries_per_client"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        for iri in self.federation_allow:
+            if "://" not in iri:
+                raise ValueError(f"federation_allow needs absolute IRIs, not {iri!r}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -69,7 +96,8 @@ class Settings:
 
         ``NAPKG_DATA`` holds shell-quoted file paths; ``NAPKG_NAMED_GRAPHS`` holds
         shell-quoted ``IRI FILE`` pairs; ``NAPKG_CORS_ORIGINS`` space-separated origins;
-        ``NAPKG_DIST`` the directory of published files.
+        ``NAPKG_DIST`` the directory of published files; ``NAPKG_FEDERATION_ALLOW``
+        space-separated endpoint IRIs; ``NAPKG_ACCESS_LOG_QUERIES`` 1/true/yes/on.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -81,6 +109,13 @@ class Settings:
             "max_concurrent_queries": int,
             "max_request_bytes": int,
             "log_level": str,
+            "result_cache_bytes": int,
+            "max_rows": int,
+            "max_response_bytes": int,
+            "max_query_length": int,
+            "max_queries_per_client": int,
+            "access_log": str,
+            "admin_token": str,
         }
         for name, convert in scalar_fields.items():
             raw = env.get(ENV_PREFIX + name.upper())
@@ -100,9 +135,18 @@ class Settings:
         dist = env.get(ENV_PREFIX + "DIST")
         if dist is not None and dist.strip():
             values["dist"] = Path(dist.strip())
+        store = env.get(ENV_PREFIX + "STORE")
+        if store is not None and store.strip():
+            values["store"] = Path(store.strip())
         origins = env.get(ENV_PREFIX + "CORS_ORIGINS")
         if origins is not None and origins.strip():
             values["cors_origins"] = tuple(origins.split())
+        allow = env.get(ENV_PREFIX + "FEDERATION_ALLOW")
+        if allow is not None and allow.strip():
+            values["federation_allow"] = tuple(allow.split())
+        queries = env.get(ENV_PREFIX + "ACCESS_LOG_QUERIES", "").strip().lower()
+        if queries:
+            values["access_log_queries"] = queries in ("1", "true", "yes", "on")
         values.update(overrides)
         return cls(**values)
 

@@ -10,6 +10,14 @@ stopped for real with SIGKILL, and the parent forks a fresh worker in its place.
 The hop is one socketpair per worker: the parent sends the pickled
 :class:`~napkg_server.evaluation.QueryJob`, the worker answers with the pickled
 outcome holding the serialised bytes.
+
+Unless federation endpoints are allow-listed, a worker installs a seccomp filter right
+after the fork that makes every ``socket()`` call fail (:mod:`napkg_server.sandbox`): it
+cannot open a connection whatever query it is given.
+
+A reload (:mod:`napkg_server.reload`) forks a new pool from a new store and *retires* the
+old one: its running queries finish on the old data, later jobs go to the new pool, and the
+old workers are stopped once idle (or after the time limit).
 """
 
 from __future__ import annotations
@@ -31,7 +39,8 @@ from typing import NoReturn
 
 from pyoxigraph import Store
 
-from napkg_server.evaluation import QueryJob, QueryOutcome, evaluate
+from napkg_server.evaluation import QueryJob, QueryOutcome, QueryRefused, Refusal, evaluate
+from napkg_server.sandbox import forbid_sockets
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +90,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def _worker_main(sock: socket.socket, store: Store, parent: int) -> NoReturn:
+def _worker_main(sock: socket.socket, store: Store, parent: int, network: bool) -> NoReturn:
     """Serve jobs from ``sock`` until the parent closes it; never returns."""
     code = 0
     try:
@@ -95,11 +104,20 @@ def _worker_main(sock: socket.socket, store: Store, parent: int) -> NoReturn:
         os.closerange(3, keep)
         os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
         sock.setblocking(True)
+        if not network and not forbid_sockets():
+            print("napkg worker: seccomp unavailable; only the SERVICE scan guards the network", file=sys.stderr)
         while (header := _recv_exactly(sock, _FRAME.size)) is not None:
             payload = _recv_exactly(sock, _FRAME.unpack(header)[0])
             if payload is None:
                 break
-            outcome = evaluate(store, pickle.loads(payload))
+            job = pickle.loads(payload)
+            try:
+                outcome: QueryOutcome = evaluate(store, job)
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException as error:  # a panic of the engine (pyo3's PanicException): keep serving
+                traceback.print_exc(file=sys.stderr)
+                outcome = QueryRefused(Refusal.FAILED, f"the query engine failed: {type(error).__name__}")
             data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
             sock.sendall(_FRAME.pack(len(data)))
             sock.sendall(data)
@@ -113,9 +131,12 @@ def _worker_main(sock: socket.socket, store: Store, parent: int) -> NoReturn:
 class WorkerPool:
     """A fixed number of worker processes; at most that many queries run at once."""
 
-    def __init__(self, store: Store, size: int) -> None:
+    def __init__(self, store: Store, size: int, *, network: bool = False) -> None:
         self._store = store
         self._size = size
+        self._network = network  # False: workers cannot open sockets (no federation)
+        self._running = 0  # jobs waiting for a worker or running in one
+        self._successor: WorkerPool | None = None
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
         self._reaping: dict[int, int] = {}  # pid -> pidfd of killed workers
@@ -142,6 +163,15 @@ class WorkerPool:
         Waiting for a free worker is bounded by ``timeout`` too, but apart: a query
         that had to queue still gets its whole time limit once it runs.
         """
+        if self._successor is not None:  # retired by a reload: the new data answers
+            return await self._successor.execute(job, timeout)
+        self._running += 1
+        try:
+            return await self._execute(job, timeout)
+        finally:
+            self._running -= 1
+
+    async def _execute(self, job: QueryJob, timeout: float) -> QueryOutcome:
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             async with asyncio.timeout(timeout):
@@ -161,6 +191,19 @@ class WorkerPool:
             raise
         self._idle.put_nowait(worker)
         return outcome
+
+    async def retire(self, successor: WorkerPool, grace: float) -> None:
+        """Send new jobs to ``successor``; close once the running queries are answered.
+
+        A job still waiting for one of this pool's workers gets it when the running query
+        ends; after ``grace`` seconds (the time limit) the pool is closed regardless.
+        """
+        self._successor = successor
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while self._running and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        await self.close()
 
     async def close(self) -> None:
         self._closed = True
@@ -184,7 +227,7 @@ class WorkerPool:
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:
-            _worker_main(child_end, self._store, parent)
+            _worker_main(child_end, self._store, parent, self._network)
         child_end.close()
         reader, writer = await asyncio.open_unix_connection(sock=parent_end)
         worker = _Worker(pid, reader, writer)
@@ -210,6 +253,8 @@ class WorkerPool:
                 await asyncio.sleep(1)
 
     def _kill(self, worker: _Worker) -> None:
+        if worker not in self._workers:  # already stopped (the pool was closed meanwhile)
+            return
         self._workers.discard(worker)
         with contextlib.suppress(ProcessLookupError):
             os.kill(worker.pid, signal.SIGKILL)

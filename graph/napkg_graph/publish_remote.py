@@ -1,0 +1,170 @@
+"""``napkg publish``: write the named graphs of ``dist/nap-kg.trig`` into a SPARQL 1.1 Graph Store.
+
+Each graph goes with one HTTP PUT to ``{URL}?graph={IRI}`` (SPARQL 1.1 Graph Store HTTP Protocol,
+indirect graph identification) as N-Triples; a PUT replaces whatever the store held under that IRI,
+so publishing twice leaves one copy, and a graph changed since the last publication is replaced as a
+whole (atomically per graph on stores that apply a request in one transaction, as Oxigraph does).
+Graphs of the store that are not in the dataset are left alone.
+
+Basic authentication comes from ``NAPKG_PUBLISH_USER`` and ``NAPKG_PUBLISH_PASSWORD``, never from flags
+(which would show in the process list and shell history).
+
+>>> graph_url("http://127.0.0.1:7878/store", "https://w3id.org/nap-kg/graph/redactie")
+'http://127.0.0.1:7878/store?graph=https%3A%2F%2Fw3id.org%2Fnap-kg%2Fgraph%2Fredactie'
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import httpx
+from pyoxigraph import NamedNode, RdfFormat, parse, serialize
+
+N_TRIPLES = "application/n-triples"
+USER_ENV = "NAPKG_PUBLISH_USER"
+PASSWORD_ENV = "NAPKG_PUBLISH_PASSWORD"
+
+
+class PublishError(Exception):
+    """Publication stopped; the message says which graph, what the store answered, and what was done."""
+
+
+@dataclass(frozen=True)
+class GraphPayload:
+    iri: str
+    triples: int
+    body: bytes  # N-Triples
+
+
+def read_graphs(trig: Path) -> list[GraphPayload]:
+    """The named graphs of a TriG (or N-Quads) file, sorted by IRI, each as N-Triples."""
+    if not trig.is_file():
+        raise PublishError(f"{trig}: no such file (run `napkg build` first, or pass --dist)")
+    fmt = RdfFormat.N_QUADS if trig.suffix == ".nq" else RdfFormat.TRIG
+    grouped: dict[str, list[object]] = {}
+    try:
+        for quad in parse(path=trig, format=fmt):
+            if not isinstance(quad.graph_name, NamedNode):
+                raise PublishError(f"{trig}: a triple in the default graph; only named graphs are published")
+            grouped.setdefault(quad.graph_name.value, []).append(quad.triple)
+    except SyntaxError as error:
+        raise PublishError(f"{trig}: not valid RDF: {error}") from error
+    return [
+        GraphPayload(iri, len(triples), serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
+        for iri, triples in sorted(grouped.items())
+    ]
+
+
+def select_graphs(graphs: Sequence[GraphPayload], wanted: Sequence[str] | None) -> list[GraphPayload]:
+    """``graphs`` restricted to the IRIs in ``wanted`` (all when None); an unknown IRI is an error."""
+    if not wanted:
+        return list(graphs)
+    known = {g.iri: g for g in graphs}
+    unknown = [iri for iri in wanted if iri not in known]
+    if unknown:
+        listing = "\n  ".join(known)
+        raise PublishError(f"not a named graph of the dataset: {', '.join(unknown)}\nits graphs:\n  {listing}")
+    return [known[iri] for iri in dict.fromkeys(wanted)]
+
+
+def graph_url(endpoint: str, iri: str) -> str:
+    """``endpoint`` with ``graph=iri`` added to its query string."""
+    parts = urlsplit(endpoint)
+    query = "&".join(q for q in (parts.query, urlencode({"graph": iri})) if q)
+    return urlunsplit(parts._replace(query=query))
+
+
+def auth_from_env(environ: Mapping[str, str] | None = None) -> httpx.BasicAuth | None:
+    env = os.environ if environ is None else environ
+    user, password = env.get(USER_ENV), env.get(PASSWORD_ENV)
+    if not user and not password:
+        return None
+    if not user or password is None:
+        raise PublishError(f"set both {USER_ENV} and {PASSWORD_ENV} for basic authentication, or neither")
+    return httpx.BasicAuth(user, password)
+
+
+def _explain(status: int) -> str:
+    return {
+        401: "the store wants credentials: set NAPKG_PUBLISH_USER and NAPKG_PUBLISH_PASSWORD",
+        403: "the credentials are not allowed to write this graph",
+        404: "no Graph Store endpoint at this URL (Oxigraph's is /store, Fuseki's /DATASET/data)",
+        405: "the URL does not accept PUT: is it the read-only query endpoint rather than the Graph Store?",
+        413: "the store refused the graph as too large",
+        415: "the store does not accept N-Triples",
+    }.get(status, "")
+
+
+def publish(
+    endpoint: str,
+    graphs: Sequence[GraphPayload],
+    *,
+    client: httpx.Client,
+    progress: Callable[[str], None] = lambda _: None,
+) -> None:
+    """PUT every graph to ``endpoint``; stops at the first failure with a :class:`PublishError`."""
+    done: list[str] = []
+    for graph in graphs:
+        url = graph_url(endpoint, graph.iri)
+        try:
+            response = client.put(url, content=graph.body, headers={"Content-Type": N_TRIPLES})
+        except httpx.HTTPError as error:
+            raise PublishError(_stopped(f"{graph.iri}: could not reach {endpoint}: {error}", done, graphs)) from error
+        if response.status_code not in (200, 201, 204):
+            hint = _explain(response.status_code)
+            detail = response.text.strip()[:500]
+            message = f"{graph.iri}: the store answered {response.status_code} {response.reason_phrase}"
+            message += f" ({hint})" if hint else ""
+            message += f":\n  {detail}" if detail else ""
+            raise PublishError(_stopped(message, done, graphs))
+        done.append(graph.iri)
+        progress(f"{graph.iri}: {graph.triples:,} triples replaced ({response.status_code})")
+
+
+def _stopped(message: str, done: Sequence[str], graphs: Sequence[GraphPayload]) -> str:
+    left = len(graphs) - len(done)
+    return f"{message}\n{len(done)} graph(s) were replaced before this; {left} were not written."
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .config import BuildSettings
+
+    dist = Path(args.dist) if args.dist else BuildSettings().dist
+    try:
+        graphs = select_graphs(read_graphs(dist / "nap-kg.trig"), args.graph)
+        if args.dry_run:
+            for graph in graphs:
+                print(f"{graph.triples:>9,}  {graph.iri}")
+            total = sum(g.triples for g in graphs)
+            print(f"{total:>9,}  in {len(graphs)} graph(s); would PUT to {args.to}?graph=IRI (dry run)")
+            return 0
+        auth = auth_from_env()
+        with httpx.Client(auth=auth, timeout=args.timeout, follow_redirects=False) as client:
+            publish(args.to, graphs, client=client, progress=lambda m: print(f"napkg publish: {m}", file=sys.stderr))
+    except PublishError as error:
+        print(f"napkg publish: {error}", file=sys.stderr)
+        return 1
+    print(f"published {len(graphs)} graph(s), {sum(g.triples for g in graphs):,} triples, to {args.to}")
+    return 0
+
+
+def add_publish_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``napkg publish`` on the subcommands ``sub``."""
+    p = sub.add_parser(
+        "publish",
+        help="write the named graphs of dist/nap-kg.trig into a SPARQL Graph Store (HTTP PUT per graph)",
+        description=__doc__.split("\n\n>>>")[0] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--to", required=True, metavar="URL", help="Graph Store endpoint, e.g. http://host:7878/store")
+    p.add_argument("--dist", metavar="DIR", help="directory holding nap-kg.trig (default: dist/)")
+    p.add_argument("--graph", metavar="IRI", action="extend", nargs="+", help="publish only these named graphs")
+    p.add_argument("--dry-run", action="store_true", help="list the graphs and their triple counts; write nothing")
+    p.add_argument("--timeout", type=float, default=300.0, metavar="SECONDS", help="per request (default 300)")
+    p.set_defaults(func=cmd_publish)
