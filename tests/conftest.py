@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pyoxigraph
 import pytest
 from napkg_graph.config import REPO_ROOT, BuildSettings
 from napkg_graph.pipeline import BuildResult, build
+
+from tests.support.live_server import LiveServer, live_server
 
 SHARED = REPO_ROOT.parent / "shared"
 
@@ -29,6 +33,19 @@ def store(built: BuildResult, settings: BuildSettings) -> pyoxigraph.Store:
     s = pyoxigraph.Store()
     s.bulk_load(path=str(settings.dist / "nap-kg.trig"), format=pyoxigraph.RdfFormat.TRIG)
     return s
+
+
+@pytest.fixture(scope="module")
+def server(built: BuildResult, settings: BuildSettings) -> Iterator[LiveServer]:
+    """The real server on the built dataset, one per test module (modules with other data define their own)."""
+    with live_server([settings.dist / "nap-kg.trig"], dist=settings.dist, args=["--max-concurrent-queries", "2"]) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.base_url, timeout=30) as c:
+        yield c
 
 
 def select(store: pyoxigraph.Store, query: str) -> list[dict[str, str]]:

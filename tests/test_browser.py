@@ -10,10 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from napkg_graph.config import BuildSettings
-from napkg_graph.pipeline import BuildResult
 
-from .support.live_server import LiveServer, live_server
+from .support.live_server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -25,12 +23,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENS = Path("/tmp/napkg-screens")
-
-
-@pytest.fixture(scope="module")
-def server(built: BuildResult, settings: BuildSettings) -> Iterator[LiveServer]:
-    with live_server([settings.dist / "nap-kg.trig"], dist=settings.dist, args=["--max-concurrent-queries", "2"]) as s:
-        yield s
 
 
 @pytest.fixture(scope="module")

@@ -4,17 +4,14 @@ resource's own triples plus those pointing at it; unknown and malformed paths ar
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from napkg_graph.config import BuildSettings
-from napkg_graph.pipeline import BuildResult
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .support.live_server import LiveServer, live_server
+from .support.live_server import LiveServer
 
 BASE = "https://w3id.org/nap-kg/"
 NAP = Namespace(BASE + "def/")
@@ -90,18 +87,6 @@ RESOURCES = {
     ),
     "ontology": ("def", (URIRef(BASE + "def"), RDF.type, OWL.Ontology), (NAP.ActionPoint, RDF.type, OWL.Class)),
 }
-
-
-@pytest.fixture(scope="module")
-def server(built: BuildResult, settings: BuildSettings) -> Iterator[LiveServer]:
-    with live_server([settings.dist / "nap-kg.trig"], dist=settings.dist, args=["--max-concurrent-queries", "2"]) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, timeout=30) as c:
-        yield c
 
 
 def parse(response: httpx.Response, key: str) -> Graph:

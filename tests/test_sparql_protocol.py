@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import socket
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from importlib.metadata import version
@@ -37,6 +35,7 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
+from tests.support.listener import Listener
 from tests.support.live_server import LiveServer, live_server
 
 pytestmark = [
@@ -412,33 +411,6 @@ def test_every_file_format_was_loaded(client: httpx.Client) -> None:
     assert values(rows, "g") == {EXTRA_GRAPH}
 
 
-class Listener:
-    """A loopback TCP server that records whether anything connected to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/graph"
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()
-
-
 def test_no_network_access_for_unknown_graphs_or_service(client: httpx.Client) -> None:
     listener = Listener()
     try:
@@ -458,7 +430,7 @@ def test_no_network_access_for_unknown_graphs_or_service(client: httpx.Client) -
         assert "SERVICE (federated query) is disabled" in response.text
     finally:
         listener.close()
-    assert listener.connections == 0
+    assert listener.requests == []
 
 
 # --- Errors: status, media type and message ----------------------------------------------

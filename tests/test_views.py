@@ -8,29 +8,12 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from napkg_graph.config import BuildSettings
-from napkg_graph.pipeline import BuildResult
-
-from .support.live_server import LiveServer, live_server
 
 SVG = "{http://www.w3.org/2000/svg}"
 SPARQL_XML = "{http://www.w3.org/2005/sparql-results#}"
-
-
-@pytest.fixture(scope="module")
-def server(built: BuildResult, settings: BuildSettings) -> Iterator[LiveServer]:
-    with live_server([settings.dist / "nap-kg.trig"], dist=settings.dist, args=["--max-concurrent-queries", "2"]) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, timeout=30) as c:
-        yield c
 
 
 def bindings(client: httpx.Client, name: str, **params: str) -> list[dict[str, str]]:

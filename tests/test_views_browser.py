@@ -4,20 +4,8 @@ page. Screenshots go to /tmp/napkg-screens/ (views-*.png)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from napkg_graph.config import BuildSettings
-from napkg_graph.pipeline import BuildResult
-
-from .support.live_server import LiveServer, live_server
+from .support.live_server import LiveServer
 from .test_browser import browser, shot  # noqa: F401  (the Chromium fixture and the screenshot helper)
-
-
-@pytest.fixture(scope="module")
-def server(built: BuildResult, settings: BuildSettings) -> Iterator[LiveServer]:
-    with live_server([settings.dist / "nap-kg.trig"], dist=settings.dist, args=["--max-concurrent-queries", "2"]) as s:
-        yield s
 
 
 def test_an_analyst_answers_the_two_questions_from_the_home_page(server: LiveServer, browser: object) -> None:  # noqa: F811

@@ -25,6 +25,7 @@ from napkg_server.protocol import (
 from napkg_server.service_description import (
     HTML_PAGE,
     choose_description_format,
+    published_identity,
     render_description,
     render_page,
 )
@@ -70,7 +71,9 @@ def describe_service(request: Request, wanted: DescriptionRequest, context: Cont
         page = render_page(endpoint, context.dataset, timeout, context.version)
         return HTMLResponse(page, headers=VARY)
     assert not isinstance(choice, str)
-    body = render_description(endpoint, context.dataset, timeout, choice)
+    settings = request.app.state.settings
+    identity = published_identity(settings.base_iri, settings.dist)
+    body = render_description(endpoint, context.dataset, timeout, choice, identity)
     return Response(body, headers={**VARY, "Content-Type": choice.content_type})
 
 

@@ -6,10 +6,13 @@ IRI as the client reached it; it is serialised with pyoxigraph like query result
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from importlib import resources
+from pathlib import Path
 from string import Template
 
+from napkg_graph.iris import Iris
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
 
@@ -41,9 +44,29 @@ def _count(value: int) -> Literal:
     return Literal(str(value), datatype=_iri(XSD.integer))
 
 
-def description_triples(endpoint: str, info: DatasetInfo, timeout: float) -> list[Triple]:
+@dataclass(frozen=True)
+class PublishedIdentity:
+    """The IRIs the DCAT catalog and VoID give the endpoint and the dataset, so all three name the same things."""
+
+    service: str
+    dataset: str
+
+
+def published_identity(base_iri: str, dist: Path | None) -> PublishedIdentity | None:
+    """The catalog's IRIs when the server serves the built nap-kg dataset (its dist/ has a catalog), else None."""
+    if dist is None or not (dist / "catalog.ttl").is_file():
+        return None
+    iris = Iris(base_iri)  # the one place the IRI scheme lives
+    return PublishedIdentity(service=str(iris.data_service()), dataset=str(iris.dataset()))
+
+
+def description_triples(
+    endpoint: str, info: DatasetInfo, timeout: float, identity: PublishedIdentity | None = None
+) -> list[Triple]:
     """The sd:Service of ``endpoint`` with its default dataset and its formats."""
-    service, dataset, default_graph = BlankNode(), BlankNode(), BlankNode()
+    service: NamedNode | BlankNode = NamedNode(identity.service) if identity else BlankNode()
+    dataset: NamedNode | BlankNode = NamedNode(identity.dataset) if identity else BlankNode()
+    default_graph = BlankNode()
     a = _iri(RDF.type)
     triples = [
         Triple(service, a, _iri(SD.Service)),
@@ -89,8 +112,10 @@ def choose_description_format(accept: str | None) -> MediaFormat | str | None:
     return best_choice(accept, candidates)
 
 
-def render_description(endpoint: str, info: DatasetInfo, timeout: float, fmt: MediaFormat) -> bytes:
-    triples = description_triples(endpoint, info, timeout)
+def render_description(
+    endpoint: str, info: DatasetInfo, timeout: float, fmt: MediaFormat, identity: PublishedIdentity | None = None
+) -> bytes:
+    triples = description_triples(endpoint, info, timeout, identity)
     return serialize(triples, format=fmt.serializer, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
 
 
