@@ -8,10 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from napkg_graph.vocab import SD
 from napkg_server.formats import FORMATS
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
-from rdflib.namespace import DCAT, RDF, VOID, Namespace
+from rdflib.namespace import DCAT, RDF, VOID
 
 from tests.support.live_server import LiveServer, live_server
 
@@ -22,7 +23,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Dataset.default_context is deprecated:DeprecationWarning"),
 ]
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 DATA = Path(__file__).parent / "data" / "endpoint"
 EXTRA_GRAPH = "https://example.org/nap/graph-extra"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from napkg_graph.vocab import SD
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
 from tests.support.live_server import LiveServer, live_server
@@ -36,8 +37,6 @@ MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
-RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 STATUS_PREFIX = "http://www.w3.org/2011/http-statusCodes#StatusCode"
 
 BOOLEAN_TYPES = {"application/sparql-results+json", "application/sparql-results+xml"}

@@ -15,6 +15,7 @@ ONTOLOGY_FILE = REPO_ROOT / "ontology" / "nap.ttl"
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 OP_RESOURCE_TYPE = Namespace("http://publications.europa.eu/resource/authority/resource-type/")
 TOOI_MINISTERIE = Namespace("https://identifier.overheid.nl/tooi/id/ministerie/")
 # Catalog metadata (catalog.py): DCAT-AP's own namespace, SPDX checksums and vCard, which rdflib.namespace lacks.

@@ -13,14 +13,14 @@ from pathlib import Path
 from string import Template
 
 from napkg_graph.iris import Iris
+from napkg_graph.vocab import SD
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
+from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from napkg_server.formats import FORMATS, HTML_MEDIA_TYPE, MediaFormat, ResultKind
 from napkg_server.negotiation import best_choice, format_candidates
 from napkg_server.store import DatasetInfo, read_query
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 HTML_PAGE = "html"
 PREFIXES = {"sd": str(SD), "void": str(VOID), "dcterms": str(DCTERMS), "xsd": str(XSD)}
 
