@@ -101,14 +101,11 @@ def main() -> int:
         queries = {"point lookup": point, "join": args.join_query}
         rows: list[tuple[str, str, tuple[int, float, float]]] = []
 
-        for name, query in queries.items():
-            job = QueryJob(
-                query,
-                BASE_IRI,
-                union_default_graph=True,
-                solutions_format="json",
-                graph_format="ttl",
-            )
+        jobs = {
+            name: QueryJob(query, BASE_IRI, union_default_graph=True, solutions_format="json", graph_format="ttl")
+            for name, query in queries.items()
+        }
+        for name, job in jobs.items():
             rows.append(
                 (
                     name,
@@ -121,14 +118,7 @@ def main() -> int:
             pool = WorkerPool(store, 2)
             await pool.start()
             try:
-                for name, query in queries.items():
-                    job = QueryJob(
-                        query,
-                        BASE_IRI,
-                        union_default_graph=True,
-                        solutions_format="json",
-                        graph_format="ttl",
-                    )
+                for name, job in jobs.items():
                     timings: list[float] = []
                     for _ in range(5):
                         await pool.execute(job, 30)

@@ -86,6 +86,22 @@ def test_bad_queries_and_parameters(client: httpx.Client, params: dict[str, str]
 def test_odd_accept_headers_never_fail(client: httpx.Client, accept: str, path: str) -> None:
     response = client.get(path, headers={"Accept": accept, "Accept-Language": accept})
     assert response.status_code in (200, 406), (response.status_code, response.text[:300])
+    if response.status_code == 406:
+        # The refusal says what can be served instead.
+        assert "/" in response.text and response.headers["content-type"].startswith("text/")
+    else:
+        # A served answer is a real representation: a known media type and a body that is not empty.
+        media = response.headers["content-type"].split(";")[0]
+        assert media in {
+            "application/sparql-results+json",
+            "text/html",
+            "text/turtle",
+            "application/ld+json",
+            "application/n-triples",
+            "application/rdf+xml",
+            "application/sparql-results+xml",
+        }, media
+        assert response.content
 
 
 @pytest.mark.parametrize(
@@ -152,6 +168,11 @@ def test_bad_format_parameters_are_400(client: httpx.Client, path: str, params: 
 def test_search_takes_any_text(client: httpx.Client, params: dict[str, str]) -> None:
     response = client.get("/zoeken", params=params)
     assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    # Whatever was typed comes back escaped, never as markup, and NUL bytes never reach the page.
+    assert "\x00" not in response.text and "<script" not in response.text.lower()
+    if params.get("q") == "((((":
+        assert "((((" in response.text
 
 
 def status_of(server: LiveServer, request: bytes) -> int:

@@ -8,7 +8,7 @@ from napkg_graph.config import BuildSettings
 from napkg_graph.iris import Iris
 from napkg_graph.pipeline import BuildResult
 from napkg_graph.validate import check, load_shapes
-from napkg_graph.vocab import NAP, ONTOLOGY_FILE
+from napkg_graph.vocab import NAP, ontology
 from rdflib import Graph, Literal, URIRef
 
 from .conftest import select
@@ -193,7 +193,7 @@ def defects(built: BuildResult, settings: BuildSettings):
     data.set((iris.status_assessment(8, 2024), NAP.status, iris.status("bijna-klaar")))
     kst = iris.kamerstuk("36547-4")
     data.set((kst, URIRef("http://purl.org/dc/terms/identifier"), Literal("kst-36547 4")))
-    return check(data, load_shapes(settings), Graph().parse(ONTOLOGY_FILE))
+    return check(data, load_shapes(settings), ontology())
 
 
 @pytest.mark.parametrize(

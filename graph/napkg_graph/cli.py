@@ -6,13 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 
 from . import __doc__ as package_doc
 from .config import BuildSettings
+from .dataset import union
 from .pipeline import BuildFailed, build, build_and_validate
 from .validate import check, load_shapes
-from .vocab import ONTOLOGY_FILE
+from .vocab import ontology
 
 
 def _progress(message: str) -> None:
@@ -53,11 +54,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         data = Dataset()
         for path in args.files:
             data.parse(path)
-        union = Graph()
-        for ctx in data.graphs():
-            for triple in ctx:
-                union.add(triple)
-        report = check(union, load_shapes(settings), Graph().parse(ONTOLOGY_FILE))
+        report = check(union(data), load_shapes(settings), ontology())
     else:
         _, _, report = build_and_validate(settings, _progress)
     print(report.render(warnings=not args.violations_only))

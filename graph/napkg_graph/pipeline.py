@@ -13,7 +13,7 @@ from .config import BuildSettings
 from .dataset import build_dataset, union
 from .publish import write_dist
 from .validate import Report, check, load_shapes
-from .vocab import ONTOLOGY_FILE
+from .vocab import ontology
 
 
 class BuildFailed(RuntimeError):
@@ -44,7 +44,7 @@ def build_and_validate(
     ds = build_dataset(settings, progress)
     data = union(ds)
     progress(f"validating {len(data):,} triples with pySHACL")
-    report = check(data, load_shapes(settings), Graph().parse(ONTOLOGY_FILE))
+    report = check(data, load_shapes(settings), ontology())
     return ds, data, report
 
 

@@ -25,9 +25,15 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 
 @cache
+def ontology() -> Graph:
+    """ontology/nap.ttl, parsed once per process (read-only: callers must not add to it)."""
+    return Graph().parse(ONTOLOGY_FILE)
+
+
+@cache
 def declared_terms() -> frozenset[str]:
     """Local names of every class and property declared in the ontology."""
-    g = Graph().parse(ONTOLOGY_FILE)
+    g = ontology()
     kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
     return frozenset(
         str(s)[len(NAP_URI) :] for kind in kinds for s in g.subjects(RDF.type, kind) if str(s).startswith(NAP_URI)

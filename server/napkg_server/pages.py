@@ -64,7 +64,8 @@ def snippet(text: str, term: str, width: int = 90) -> str:
 @router.get("/zoeken")
 async def search(request: Request, web: Web) -> Response:
     lang = page_language(request).lang
-    term = (request.query_params.get("q") or "").strip()[:MAX_TERM]
+    # Control characters (NUL ...) are not text: drop them rather than echo them into the page.
+    term = "".join(ch for ch in request.query_params.get("q") or "" if ch.isprintable()).strip()[:MAX_TERM]
     hits: dict[str, Hit] = {}
     if term:
         for row in await web.runner.select("search", term=Literal(term)):

@@ -132,18 +132,16 @@ class Settings:
         sources += [DataSource(Path(path), iri) for iri, path in pairs_iter]
         if sources:
             values["data"] = tuple(sources)
-        dist = env.get(ENV_PREFIX + "DIST")
-        if dist is not None and dist.strip():
-            values["dist"] = Path(dist.strip())
-        store = env.get(ENV_PREFIX + "STORE")
-        if store is not None and store.strip():
-            values["store"] = Path(store.strip())
-        origins = env.get(ENV_PREFIX + "CORS_ORIGINS")
-        if origins is not None and origins.strip():
-            values["cors_origins"] = tuple(origins.split())
-        allow = env.get(ENV_PREFIX + "FEDERATION_ALLOW")
-        if allow is not None and allow.strip():
-            values["federation_allow"] = tuple(allow.split())
+        # Set-but-blank variables count as unset.
+        for name, convert in (
+            ("dist", lambda v: Path(v.strip())),
+            ("store", lambda v: Path(v.strip())),
+            ("cors_origins", lambda v: tuple(v.split())),
+            ("federation_allow", lambda v: tuple(v.split())),
+        ):
+            raw = env.get(ENV_PREFIX + name.upper(), "")
+            if raw.strip():
+                values[name] = convert(raw)
         queries = env.get(ENV_PREFIX + "ACCESS_LOG_QUERIES", "").strip().lower()
         if queries:
             values["access_log_queries"] = queries in ("1", "true", "yes", "on")
