@@ -23,8 +23,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -34,6 +32,11 @@ from napkg_server.store import load_dataset  # noqa: E402
 from napkg_server.workers import WorkerPool  # noqa: E402
 
 from tests.support.live_server import live_server  # noqa: E402
+
+sys.path.insert(0, str(REPO / "bench"))
+from load import Connection  # noqa: E402
+
+SPARQL_HEADERS = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
 
 MAX_REPETITIONS = 10_000
 BASE_IRI = "https://w3id.org/nap-kg/"
@@ -133,26 +136,31 @@ def main() -> int:
 
         asyncio.run(pool_timings())
 
-        with live_server(files) as server, httpx.Client(timeout=60) as client:
-            # The HTTP floor: a request that runs no query at all.
-            health = measure(
-                lambda: client.get(server.base_url + "/health").raise_for_status(), repetitions, args.max_seconds
-            )
-            rows.append(("(no query)", "HTTP /health", summary(health)))
-            for name, query in queries.items():
+        connection = Connection()  # keep-alive http.client, as bench/load.py uses; reconnects per server
+        for label, env in (("HTTP", {}), ("HTTP, cache off", {"NAPKG_RESULT_CACHE_BYTES": "0"})):
+            with live_server(files, env=env) as server:
+                if not env:  # the HTTP floor: a request that runs no query at all
+                    health = measure(
+                        lambda: connection.request("GET", server.base_url + "/health", None, {}, 60),
+                        repetitions,
+                        args.max_seconds,
+                    )
+                    rows.append(("(no query)", "HTTP /health", summary(health)))
+                for name, query in queries.items():
 
-                def call(query: str = query) -> None:
-                    response = client.get(server.sparql_url, params={"query": query})
-                    response.raise_for_status()
+                    def call(query: str = query) -> None:
+                        status, _ = connection.post(server.sparql_url, query.encode(), SPARQL_HEADERS, 60)
+                        assert status == 200, status
 
-                rows.append((name, "HTTP /sparql", summary(measure(call, repetitions, args.max_seconds))))
+                    rows.append((name, f"{label} /sparql", summary(measure(call, repetitions, args.max_seconds))))
+        connection.close()
         triples = dataset.info.statements
 
     print(f"\n{triples} triples from {len(files)} file(s); up to {repetitions} repetitions each\n")
-    print(f"{'query':<14} {'path':<22} {'n':>6} {'median ms':>10} {'p95 ms':>9}")
+    print(f"{'query':<14} {'path':<28} {'n':>6} {'median ms':>10} {'p95 ms':>9}")
     order = ["(no query)", *queries]
     for name, path, (count, median, p95) in sorted(rows, key=lambda row: order.index(row[0])):
-        print(f"{name:<14} {path:<22} {count:>6} {median:>10.2f} {p95:>9.2f}")
+        print(f"{name:<14} {path:<28} {count:>6} {median:>10.2f} {p95:>9.2f}")
     return 0
 
 

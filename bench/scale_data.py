@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from napkg_server.checksums import CHECKSUMS, read_checksums, sha256_of
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store, serialize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -148,7 +149,13 @@ def build_template(source: Path) -> Template:
             continue
         target = "voortgangsrapportage-2024" if from_reference else name
         g = f"<{_GRAPH}{_MARK}{target}>"
-        lines.append(f"{_term(quad.subject)} <{quad.predicate.value}> {_term(quad.object)} {g} .\n")
+        subject, obj_text = _term(quad.subject), _term(quad.object)
+        if _MARK not in subject and _MARK not in obj_text:
+            # About shared things only (a year instant, an instrument): the real plan states it already. A copy
+            # per plan would put the same triple in hundreds of graphs, and the union default graph, which
+            # matches a triple once per graph holding it, would multiply every answer that touches it.
+            continue
+        lines.append(f"{subject} <{quad.predicate.value}> {obj_text} {g} .\n")
         obj = quad.object
         if isinstance(obj, Literal) and obj.language in words:
             words[obj.language].update(w for w in obj.value.split() if '"' not in w and "\\" not in w)
@@ -193,6 +200,8 @@ def generate(triples: int, cache: Path = DEFAULT_CACHE, source: Path = DEFAULT_S
     cache.mkdir(parents=True, exist_ok=True)
     target = cache / f"nap-kg-{total}.nq"
     if target.exists():
+        if target.name not in read_checksums(cache):
+            _list_checksum(target)
         return target
     partial = target.with_suffix(".nq.part")
     with partial.open("w", encoding="utf-8") as out:
@@ -200,7 +209,17 @@ def generate(triples: int, cache: Path = DEFAULT_CACHE, source: Path = DEFAULT_S
         for k in range(plans):
             out.write(render_plan(template, k))
     partial.rename(target)
+    _list_checksum(target)
     return target
+
+
+def _list_checksum(path: Path) -> None:
+    """Add ``path`` to the ``SHA256SUMS`` of its directory: the file is valid N-Quads by construction, so
+    nap-kg may load it without re-validating, as it does the dumps of ``napkg build`` (napkg_server.checksums);
+    the Oxigraph server gets ``--lenient`` in bench/load.py for the same reason."""
+    sums = read_checksums(path.parent) | {path.name: sha256_of(path)}
+    lines = [f"{digest}  {name}\n" for name, digest in sorted(sums.items()) if (path.parent / name).is_file()]
+    (path.parent / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,12 +8,26 @@ from pathlib import Path
 import httpx
 import pyoxigraph
 import pytest
-from napkg_graph.config import REPO_ROOT, BuildSettings
+from napkg_graph.config import DEFAULT_BASE_IRI, REPO_ROOT, BuildSettings
 from napkg_graph.pipeline import BuildResult, build
+from napkg_graph.validate import load_shapes
+from napkg_graph.vocab import ONTOLOGY_FILE
+from rdflib import Graph
 
 from tests.support.live_server import LiveServer, live_server
 
 SHARED = REPO_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shapes() -> Graph:
+    """Every shape of shapes/, as the build loads them."""
+    return load_shapes(BuildSettings(base_iri=DEFAULT_BASE_IRI))
+
+
+@pytest.fixture(scope="session")
+def ontology() -> Graph:
+    return Graph().parse(ONTOLOGY_FILE)
 
 
 @pytest.fixture(scope="session")

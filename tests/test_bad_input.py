@@ -275,13 +275,24 @@ def test_access_log_is_json_lines_with_a_query_hash_and_no_query_text(client: ht
     assert missing and missing[-1]["status"] == 404 and missing[-1]["query_hash"] is None
 
 
+class _FailingExecutor:
+    """Fault injection: the query executor breaks as an engine bug would."""
+
+    async def execute(self, job: object, timeout: float) -> object:
+        raise RuntimeError("secret internal detail")
+
+
+@pytest.mark.parametrize("path", ["/boom", "/sparql"])
 def test_an_unhandled_error_is_a_plain_500_with_an_incident_id(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, path: str
 ) -> None:
-    """No route is known to fail, so one is added that does; the app is the real one."""
+    """No route is known to fail, so one is added that does (``/boom``), or the executor fails under ``/sparql``
+    (answered past the router, by napkg_server.fast_path); the app is the real one."""
     import asyncio
+    import dataclasses
 
     from napkg_server.app import create_app
+    from napkg_server.routes import EndpointContext
     from napkg_server.settings import Settings
 
     data = tmp_path / "one.nt"
@@ -298,8 +309,13 @@ def test_an_unhandled_error_is_a_plain_500_with_an_incident_id(
 
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-            return await c.get("/boom")
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://test") as c,
+        ):
+            context: EndpointContext = app.state.context
+            app.state.context = dataclasses.replace(context, executor=_FailingExecutor())
+            return await c.get(path, params={"query": "ASK {}"} if path == "/sparql" else None)
 
     with caplog.at_level(logging.ERROR, logger="napkg_server.errors"):
         response = asyncio.run(call())
@@ -312,4 +328,4 @@ def test_an_unhandled_error_is_a_plain_500_with_an_incident_id(
     logged = [r for r in caplog.records if incident.group(1) in r.getMessage()]
     assert logged and logged[0].exc_info is not None  # the traceback stays on the server
     entry = json.loads(log_file.read_text().splitlines()[-1])
-    assert (entry["path"], entry["status"], entry["incident"]) == ("/boom", 500, incident.group(1))
+    assert (entry["path"], entry["status"], entry["incident"]) == (path, 500, incident.group(1))

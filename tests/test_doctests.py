@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["napkg_graph.letter", "napkg_graph.text", "napkg_graph.iris"]
+MODULES = ["napkg_graph.letter", "napkg_graph.text", "napkg_graph.iris", "napkg_server.inline_bindings"]
 
 
 @pytest.mark.parametrize("name", MODULES)

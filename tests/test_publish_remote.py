@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import base64
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,45 +21,17 @@ from napkg_graph.publish_remote import (
 )
 from pyoxigraph import RdfFormat, parse, serialize
 
-from tests.support.live_server import HOST, free_port
+from tests.support.oxigraph import oxigraph_server
 
 REDACTIE = "https://w3id.org/nap-kg/graph/redactie"
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
-def oxigraph_binary() -> str:
-    """The Oxigraph server of the test extra (`pip install -e .[test]` puts it beside this Python)."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if found is None:
-        pytest.fail("the Oxigraph server is missing: install the test extra (pip install -e '.[test]')")
-    return found
-
-
 @pytest.fixture
 def oxigraph(tmp_path: Path) -> Iterator[str]:
-    """A fresh Oxigraph server on a free loopback port; its base URL."""
-    port = free_port()
-    log = (tmp_path / "oxigraph.log").open("wb")
-    command = [oxigraph_binary(), "serve", "--location", str(tmp_path / "store"), "--bind", f"{HOST}:{port}"]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://{HOST}:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"oxigraph did not start: {(tmp_path / 'oxigraph.log').read_text()}")
-            time.sleep(0.05)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
+    """A fresh Oxigraph server (on disk) on a free loopback port; its base URL."""
+    with oxigraph_server(tmp_path, location=tmp_path / "store") as server:
+        yield server.base
 
 
 def graph_counts(base: str) -> dict[str, int]:

@@ -120,6 +120,25 @@ def test_loading_errors(tmp_path: Path) -> None:
             load_dataset([source], "https://example.org/")
 
 
+def test_only_a_file_we_checksummed_is_parsed_leniently(tmp_path: Path) -> None:
+    """A dump listed with its sha256 in the SHA256SUMS beside it (as napkg build writes) skips re-validation;
+    any other file, or one changed since it was checksummed, is parsed strictly and refused when malformed."""
+    import hashlib
+
+    from napkg_server.settings import DataSource
+    from napkg_server.store import DataLoadError, load_dataset
+
+    dump = tmp_path / "nap-kg.nt"
+    dump.write_text("<http://example.org/a b> <http://example.org/p> <http://example.org/o> .\n")  # IRI with a space
+    with pytest.raises(DataLoadError, match=r"nap-kg\.nt"):
+        load_dataset([DataSource(dump)], "https://example.org/")
+    (tmp_path / "SHA256SUMS").write_text(f"{hashlib.sha256(dump.read_bytes()).hexdigest()}  nap-kg.nt\n")
+    assert load_dataset([DataSource(dump)], "https://example.org/").info.statements == 1
+    dump.write_text(dump.read_text() + "<http://example.org/c d> <http://example.org/p> <http://example.org/o> .\n")
+    with pytest.raises(DataLoadError, match=r"nap-kg\.nt"):
+        load_dataset([DataSource(dump)], "https://example.org/")
+
+
 def test_cli_reports_bad_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from napkg_server.cli import add_serve_arguments, run_serve
 

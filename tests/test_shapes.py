@@ -22,9 +22,7 @@ import re
 from pathlib import Path
 
 import pytest
-from napkg_graph.config import DEFAULT_BASE_IRI, BuildSettings
-from napkg_graph.validate import Report, check, load_shapes
-from napkg_graph.vocab import ONTOLOGY_FILE
+from napkg_graph.validate import Report, check
 from rdflib import RDF, RDFS, SH, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
@@ -40,16 +38,6 @@ NO_PATH = "-"  # header value for a SPARQL constraint's finding, which has no sh
 HEADER_KEYS = ("shape", "path", "severity", "why")
 HEADER_LINE = re.compile(r"^# (\w+): (.*\S)\s*$")
 SEVERITIES = {"Violation", "Warning"}
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return load_shapes(BuildSettings(base_iri=DEFAULT_BASE_IRI))
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(ONTOLOGY_FILE)
 
 
 def node_shapes(shapes: Graph) -> dict[str, URIRef]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,9 +11,9 @@ from rdflib import Dataset
 
 from . import __doc__ as package_doc
 from .config import BuildSettings
-from .dataset import union
-from .pipeline import BuildFailed, build, build_and_validate
-from .validate import check, load_shapes
+from .dataset import build_dataset, union
+from .pipeline import BuildFailed, build
+from .validate import ENGINES, check, load_shapes
 from .vocab import ontology
 
 
@@ -54,9 +55,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         data = Dataset()
         for path in args.files:
             data.parse(path)
-        report = check(union(data), load_shapes(settings), ontology())
+        report = check(union(data), load_shapes(settings), ontology(), engine=args.engine)
     else:
-        _, _, report = build_and_validate(settings, _progress)
+        data = union(build_dataset(settings, _progress))
+        _progress(f"validating {len(data):,} triples with the {args.engine} SHACL engine")
+        report = check(data, load_shapes(settings), ontology(), engine=args.engine)
     print(report.render(warnings=not args.violations_only))
     return 0 if report.conforms else 1
 
@@ -66,6 +69,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from napkg_server.disk_store import is_loaded
     from napkg_server.settings import DataSource
 
+    # `--remote URL` answers from that endpoint: nothing to build or parse, but dist/ is offered when built.
+    if getattr(args, "remote", None) or os.environ.get("NAPKG_REMOTE", "").strip():
+        dist = _settings(args).dist
+        if not getattr(args, "dist", None) and (dist / "nap-kg.trig").is_file():
+            args.dist = str(dist)
+        return run_serve(args)
     # `--store DIR` without --data reopens a loaded store as it is: nothing to build or parse.
     reopen = bool(getattr(args, "store", None)) and is_loaded(Path(args.store))
     if not getattr(args, "data_sources", None) and not reopen:
@@ -136,6 +145,12 @@ def parser() -> argparse.ArgumentParser:
     common(v)
     v.add_argument("files", nargs="*", help="RDF files to validate (format by extension)")
     v.add_argument("--violations-only", action="store_true", help="leave warnings out of the report")
+    v.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="fast",
+        help="SHACL engine: fast (default) or pyshacl, the reference it is tested against (same findings)",
+    )
     v.set_defaults(func=cmd_validate)
 
     s = sub.add_parser("serve", help="serve the dataset over HTTP (SPARQL endpoint)", conflict_handler="resolve")

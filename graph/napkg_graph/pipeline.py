@@ -43,7 +43,7 @@ def build_and_validate(
     progress("reading sources and building graphs")
     ds = build_dataset(settings, progress)
     data = union(ds)
-    progress(f"validating {len(data):,} triples with pySHACL")
+    progress(f"validating {len(data):,} triples against the SHACL shapes")
     report = check(data, load_shapes(settings), ontology())
     return ds, data, report
 

@@ -1,11 +1,18 @@
-"""SHACL validation with pySHACL, and a report people can read: grouped by shape, with the focus node's label,
-the path and the offending value, instead of raw sh:ValidationResult triples."""
+"""SHACL validation, and a report people can read: grouped by shape, with the focus node's label, the path and the
+offending value, instead of raw sh:ValidationResult triples.
+
+Two engines give the same findings: "pyshacl", the reference, and "fast" (validate_fast.py), which checks nap-kg's
+shapes without pySHACL's per-node overhead; tests/test_validate_engines.py compares them finding for finding.
+Shapes the fast engine does not understand are validated by pySHACL."""
 
 from __future__ import annotations
 
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Literal as Choice
 
 from pyshacl import validate
 from rdflib import RDF, RDFS, SH, BNode, Graph, Literal
@@ -13,6 +20,9 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from .config import BuildSettings
+
+Engine = Choice["fast", "pyshacl"]
+ENGINES: tuple[Engine, ...] = ("fast", "pyshacl")
 
 
 @dataclass(frozen=True)
@@ -98,8 +108,39 @@ def _label(node: Node, data: Graph) -> str:
     return labels.get("nl") or labels.get("en") or next(iter(labels.values()), str(node).rsplit("/", 1)[-1])
 
 
-def check(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
-    """Validate `data` against `shapes`; the ontology is mixed in so sh:targetClass sees subclasses."""
+def make_finding(
+    data: Graph,
+    shapes: Graph,
+    source_shape: Node,
+    severity: Node,
+    focus: Node,
+    value: Node | None,
+    result_path: Node | None,
+    message: Node | str | None,
+) -> Finding:
+    """One validation result as a Finding; both engines go through here, so they render alike."""
+    # Property shapes are blank nodes: name the node shape that holds them.
+    node_shape = shapes.value(None, SH.property, source_shape) or source_shape
+    return Finding(
+        shape=_short(node_shape, shapes),
+        severity=str(severity).rsplit("#", 1)[-1],
+        focus=str(focus),
+        focus_label=_label(focus, data),
+        path=_path(shapes.value(source_shape, SH.path), shapes)
+        if isinstance(source_shape, BNode)
+        else _short(result_path, shapes),
+        value=_short(value, data),
+        message=str(message) if message else "",
+    )
+
+
+def sort_findings(report: Report) -> Report:
+    report.findings.sort(key=lambda f: (f.severity, f.shape, f.focus, f.path, f.value, f.message))
+    return report
+
+
+def check_pyshacl(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
+    """Validate `data` against `shapes` with pySHACL; the ontology is mixed in so sh:targetClass sees subclasses."""
     _, results, _ = validate(
         data,
         shacl_graph=shapes,
@@ -110,24 +151,32 @@ def check(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Report:
     )
     report = Report()
     for result in results.subjects(SH.resultSeverity, None):
-        focus = results.value(result, SH.focusNode)
-        source_shape = results.value(result, SH.sourceShape)
-        # Property shapes are blank nodes: name the node shape that holds them.
-        node_shape = shapes.value(None, SH.property, source_shape) or source_shape
-        message = results.value(result, SH.resultMessage)
-        severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
+        value = partial(results.value, result)
         report.findings.append(
-            Finding(
-                shape=_short(node_shape, shapes),
-                severity=severity,
-                focus=str(focus),
-                focus_label=_label(focus, data),
-                path=_path(shapes.value(source_shape, SH.path), shapes)
-                if isinstance(source_shape, BNode)
-                else _short(results.value(result, SH.resultPath), shapes),
-                value=_short(results.value(result, SH.value), data),
-                message=str(message) if message else "",
+            make_finding(
+                data,
+                shapes,
+                value(SH.sourceShape),
+                value(SH.resultSeverity),
+                value(SH.focusNode),
+                value(SH.value),
+                value(SH.resultPath),
+                value(SH.resultMessage),
             )
         )
-    report.findings.sort(key=lambda f: (f.severity, f.shape, f.focus, f.path, f.value, f.message))
-    return report
+    return sort_findings(report)
+
+
+def check(data: Graph, shapes: Graph, ontology: Graph | None = None, engine: Engine = "fast") -> Report:
+    """Validate `data` against `shapes` (the ontology mixed in, so sh:targetClass sees subclasses)."""
+    if engine == "fast":
+        from .fast_shapes import Unsupported
+        from .validate_fast import check_fast
+
+        try:
+            return check_fast(data, shapes, ontology)
+        except Unsupported as why:
+            warnings.warn(f"fast SHACL engine: {why}; validating with pySHACL", stacklevel=2)
+    elif engine != "pyshacl":
+        raise ValueError(f"unknown SHACL engine {engine!r}; one of {ENGINES}")
+    return check_pyshacl(data, shapes, ontology)

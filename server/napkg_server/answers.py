@@ -31,6 +31,7 @@ from napkg_server.formats import BY_KEY, ResultKind, formats_of
 from napkg_server.negotiation import negotiate
 from napkg_server.protocol import READ_ONLY_MESSAGE, QueryRequest, SparqlHttpError
 from napkg_server.query_scan import keywords, refused_services, update_keywords
+from napkg_server.remote import RemoteUnavailableError
 from napkg_server.workers import QueryTimeoutError, WorkerCrashedError
 
 VARY = {"Vary": "Accept"}
@@ -175,4 +176,6 @@ async def answer_query(request: QueryRequest, executor: QueryExecutor, policy: Q
         raise timeout_error(error, policy) from None
     except WorkerCrashedError:
         raise SparqlHttpError(500, "The query worker stopped unexpectedly (out of memory?); it was replaced.") from None
+    except RemoteUnavailableError as error:  # napkg serve --remote: the endpoint we read from failed
+        raise SparqlHttpError(502, str(error), {**VARY, "Retry-After": "5"}) from None
     return outcome_response(request, outcome, policy)

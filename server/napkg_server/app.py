@@ -11,9 +11,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.responses import PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from napkg_server import dereference, downloads, pages, reload
@@ -23,20 +22,21 @@ from napkg_server.answers import QueryPolicy
 from napkg_server.competency import competency_examples
 from napkg_server.dashboards import router as dashboards_router  # views: /views
 from napkg_server.disk_store import open_disk_dataset
+from napkg_server.fast_path import SparqlFastPath
 from napkg_server.limits import ClientLimitMiddleware
 from napkg_server.problems import HttpProblem, problem_response
 from napkg_server.protocol import SparqlHttpError
+from napkg_server.remote_dataset import fetch_remote
 from napkg_server.rendering import STATIC_DIR, make_environment
 from napkg_server.resources import IriMapping, Lookup
 from napkg_server.result_cache import ResultCache
-from napkg_server.routes import EndpointContext, router
+from napkg_server.routes import EndpointContext, router, sparql_error_response
 from napkg_server.runner import QueryRunner
 from napkg_server.security import SecurityHeadersMiddleware, internal_error_response
 from napkg_server.settings import Settings
 from napkg_server.store import LoadedDataset, load_dataset
 from napkg_server.views import Views
 from napkg_server.web import WebContext
-from napkg_server.workers import WorkerPool
 
 DESCRIPTION = """\
 Read-only SPARQL 1.1 endpoint of nap-kg, the knowledge graph of the Dutch National
@@ -54,14 +54,11 @@ def package_version() -> str:
         return "unknown"
 
 
-async def sparql_error_response(request: Request, error: Exception) -> Response:
-    assert isinstance(error, SparqlHttpError)
-    return PlainTextResponse(error.message + "\n", error.status, headers=error.headers)
-
-
 def create_app(settings: Settings) -> FastAPI:
     """Load the data of ``settings`` and return the app serving it (workers start with it)."""
-    if settings.store is not None:
+    if settings.remote is not None:
+        dataset = fetch_remote(settings)  # the description and lookup mirror; an unreachable remote fails here
+    elif settings.store is not None:
         dataset = open_disk_dataset(settings.store, settings.data, settings.base_iri)
     else:
         dataset = load_dataset(settings.data, settings.base_iri)
@@ -77,11 +74,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     mapping = IriMapping(settings.base_iri)
 
-    def install(dataset: LoadedDataset, pool: WorkerPool) -> None:
+    # One cache per pool: a reload starts empty. None over a remote, whose data can change under us.
+    cache_bytes = 0 if settings.remote is not None else settings.result_cache_bytes
+
+    def install(dataset: LoadedDataset, pool: reload.Pool) -> None:
         """Point the app at ``dataset`` and its pool (at start-up, and on every reload)."""
         lookup = Lookup(dataset.store, mapping)
         app.state.workers = pool
-        cached = ResultCache(pool, settings.result_cache_bytes)  # one per pool: a reload starts empty
+        cached = ResultCache(pool, cache_bytes)
         app.state.result_cache = cached
         app.state.context = EndpointContext(
             executor=cached,
@@ -133,6 +133,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(SparqlHttpError, sparql_error_response)
     app.add_exception_handler(HttpProblem, problem_response)
     app.add_exception_handler(Exception, internal_error_response)
+    app.add_middleware(SparqlFastPath)  # innermost: inside the limits and headers, past the router
     app.add_middleware(ClientLimitMiddleware, limit=settings.max_queries_per_client)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(

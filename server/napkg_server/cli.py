@@ -14,6 +14,7 @@ from typing import Any
 import uvicorn
 
 from napkg_server.app import create_app
+from napkg_server.remote import shown_url
 from napkg_server.settings import DataSource, Settings
 from napkg_server.store import DataLoadError
 
@@ -88,6 +89,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="keep the data in an on-disk store in DIR: loaded from --data when given, else reopened as it is",
     )
+    parser.add_argument(
+        "--remote",
+        metavar="URL",
+        help="answer from this SPARQL 1.1 query endpoint instead of data files (filled by `napkg publish --to`; "
+        "its default graph must be the union of its named graphs)",
+    )
 
 
 # Limits and logging (README "Limits"): flag, type, metavar, help; each also NAPKG_<FLAG>.
@@ -136,6 +143,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["dist"] = Path(dist)
     if getattr(args, "store", None):
         overrides["store"] = Path(args.store)
+    if getattr(args, "remote", None):
+        overrides["remote"] = args.remote
     sources = getattr(args, "data_sources", None)
     if sources:
         overrides["data"] = tuple(sources)
@@ -152,16 +161,14 @@ def run_serve(args: argparse.Namespace) -> int:
     except (DataLoadError, ValueError) as error:
         print(f"napkg serve: {error}", file=sys.stderr)
         return 1
-    if not settings.data and settings.store is None:
+    if not settings.data and settings.store is None and settings.remote is None:
         print("napkg serve: warning: no --data given; serving an empty dataset", file=sys.stderr)
+    source = f"answered by {shown_url(settings.remote)}" if settings.remote else f"{len(settings.data)} file(s)"
     print(
         f"napkg serve: http://{settings.host}:{settings.port}/sparql "
-        f"({len(settings.data)} file(s), query time limit {settings.query_timeout:g} s)",
+        f"({source}, query time limit {settings.query_timeout:g} s)",
         file=sys.stderr,
     )
-    # The app writes its own JSON-lines access log (napkg_server.access_log) unless it is off.
-    uvicorn_access_log = settings.access_log == "off"
-    uvicorn.run(
-        app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=uvicorn_access_log
-    )
+    # The app writes its own JSON-lines access log (napkg_server.access_log); uvicorn's never (off means off).
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False)
     return 0

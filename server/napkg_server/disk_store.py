@@ -25,6 +25,7 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Quad, Store
 
+from napkg_server.checksums import written_by_us
 from napkg_server.settings import DataSource
 from napkg_server.store import (
     DataLoadError,
@@ -103,7 +104,11 @@ def load_into(directory: Path, sources: Sequence[DataSource], base_iri: str) -> 
             target = NamedNode(source.graph) if source.graph is not None else None
             try:
                 store.bulk_load(
-                    path=source.path, format=rdf_format_for(source.path), base_iri=base_iri, to_graph=target
+                    path=source.path,
+                    format=rdf_format_for(source.path),
+                    base_iri=base_iri,
+                    to_graph=target,
+                    lenient=written_by_us(source.path),  # as in napkg_server.store
                 )
             except (SyntaxError, ValueError, OSError) as error:
                 raise DataLoadError(f"{source.path}: {error}") from error

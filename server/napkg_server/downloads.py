@@ -19,6 +19,7 @@ from pyoxigraph import RdfFormat, Triple, parse, serialize
 from rdflib.namespace import DCAT, DCTERMS, RDF
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from napkg_server.checksums import CHECKSUMS, read_checksums
 from napkg_server.negotiation import best_choice
 from napkg_server.problems import HttpProblem
 from napkg_server.rendering import HTML_VARY, render
@@ -39,7 +40,6 @@ MEDIA_TYPES: dict[str, str] = {
     ".json": "application/json",
     ".csv": "text/csv; charset=utf-8",
 }
-CHECKSUMS = "SHA256SUMS"
 RDF_OUT: dict[str, tuple[str, RdfFormat]] = {
     "ttl": ("text/turtle; charset=utf-8", RdfFormat.TURTLE),
     "jsonld": ("application/ld+json", RdfFormat.JSON_LD),
@@ -60,19 +60,6 @@ class Published:
     size: int
     media_type: str
     sha256: str | None
-
-
-def read_checksums(dist: Path) -> dict[str, str]:
-    """``SHA256SUMS`` as name -> hex digest (``sha256sum`` format, text or binary mode)."""
-    path = dist / CHECKSUMS
-    if not path.is_file():
-        return {}
-    sums = {}
-    for line in path.read_text("utf-8").splitlines():
-        digest, _, name = line.partition(" ")
-        if name:
-            sums[name.strip().lstrip("*")] = digest
-    return sums
 
 
 def listing(dist: Path | None) -> dict[str, Published]:

@@ -2,24 +2,32 @@
 
 This is what a worker process runs (:mod:`napkg_server.workers`); the job and the
 outcome are small picklable values, so the process hop carries only the query text,
-its options, and the serialised bytes.
+its options, and the serialised bytes. :func:`serialise_answer` is the part after
+evaluation (the job's format, row cap and byte cap); answers read back from a remote
+endpoint (:mod:`napkg_server.remote`) go through it too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import IO
 
 from pyoxigraph import (
     Literal,
     NamedNode,
+    Quad,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
     QueryTriples,
+    RdfFormat,
     Store,
+    Triple,
     Variable,
     parse_query_results,
+    serialize,
 )
 
 from napkg_server.formats import BY_KEY, ResultKind
@@ -83,6 +91,20 @@ def _dataset_options(job: QueryJob) -> dict[str, object]:
     return {"use_default_graph_as_union": job.union_default_graph}
 
 
+@dataclass(frozen=True)
+class TripleList:
+    """A graph answer that did not come from ``Store.query`` (the triples of a remote endpoint's
+    answer, parsed as they are serialised), serialisable as :class:`~pyoxigraph.QueryTriples` is."""
+
+    triples: Iterable[Triple | Quad]
+
+    def serialize(self, output: IO[bytes], format: RdfFormat) -> None:  # as QueryTriples.serialize is called
+        serialize(self.triples, output, format)
+
+
+Results = QuerySolutions | QueryBoolean | QueryTriples | TripleList
+
+
 def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
     """Run ``job`` on ``store``; every failure comes back as a :class:`QueryRefused`."""
     try:
@@ -95,7 +117,12 @@ def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
         return QueryRefused(Refusal.EVALUATION, str(error))
     except Exception as error:  # evaluation errors must reach the client, not kill the worker
         return QueryRefused(Refusal.FAILED, f"{type(error).__name__}: {error}")
-    if isinstance(results, QueryTriples):
+    return serialise_answer(results, job)
+
+
+def serialise_answer(results: Results, job: QueryJob) -> QueryOutcome:
+    """``results`` in the job's format for their kind, cut at its row cap, refused past its byte cap."""
+    if isinstance(results, QueryTriples | TripleList):
         kind, key = ResultKind.GRAPH, job.graph_format
     else:
         kind, key = ResultKind.SOLUTIONS, job.solutions_format
@@ -104,7 +131,6 @@ def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
     fmt = BY_KEY[key]
     truncated = False
     try:
-        assert isinstance(results, QuerySolutions | QueryBoolean | QueryTriples)
         if isinstance(results, QuerySolutions) and job.max_rows is not None:
             results, truncated = _at_most(results, job.max_rows, job.max_bytes)
         body = _serialize(results, fmt.serializer, job.max_bytes)
@@ -140,7 +166,7 @@ class _CappedBuffer:
         pass
 
 
-def _serialize(results: QuerySolutions | QueryBoolean | QueryTriples, serializer: object, limit: int | None) -> bytes:
+def _serialize(results: Results, serializer: object, limit: int | None) -> bytes:
     sink = _CappedBuffer(limit)
     results.serialize(sink, format=serializer)  # type: ignore[arg-type]
     return bytes(sink.data)

@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TypeVar
 
 import mimeparse
@@ -75,6 +76,7 @@ def format_candidates(kind: ResultKind) -> list[tuple[str, MediaFormat]]:
     return canonical + aliases
 
 
+@lru_cache(maxsize=512)  # clients send few distinct Accept headers, and mimeparse is slow on every one
 def negotiate(accept: str | None, kind: ResultKind) -> MediaFormat | None:
     """The format to answer a ``kind`` result in, or None if the client accepts none of them."""
     return best_choice(accept, format_candidates(kind))

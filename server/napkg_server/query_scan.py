@@ -29,6 +29,7 @@ True
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
@@ -72,9 +73,30 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     ]
 
 
+def token_spans(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, offset) of every token but comments, as written (``\\u`` escapes not decoded),
+    for rewriting a query in place (:mod:`napkg_server.inline_bindings`)."""
+    return [
+        (match.lastgroup or "other", match.group(), match.start())
+        for match in _TOKEN.finditer(text)
+        if match.lastgroup != "comment"
+    ]
+
+
 def keywords(text: str) -> frozenset[str]:
     """The upper-cased bare words of ``text`` (keywords such as SELECT, FROM, SERVICE)."""
+    # Clients repeat the same queries; short ones are remembered (long ones would fill memory).
+    return _remembered_keywords(text) if len(text) <= _REMEMBERED_LENGTH else _keywords(text)
+
+
+_REMEMBERED_LENGTH = 4096
+
+
+def _keywords(text: str) -> frozenset[str]:
     return frozenset(token.upper() for kind, token in _tokens(text) if kind == "word")
+
+
+_remembered_keywords = lru_cache(maxsize=1024)(_keywords)
 
 
 def _service_clauses(text: str) -> list[tuple[str, str | None]]:

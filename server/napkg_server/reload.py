@@ -8,6 +8,10 @@ the old data, new ones run on the new data, and its workers stop once they are i
 after the query time limit). A file that fails to load leaves everything as it was: the
 error is logged (SIGHUP) or returned (``POST``), and the old data stays served.
 
+With ``--remote`` the queries go to the remote endpoint, which has the current data already (no
+pool, no result cache): a reload reads its description and the lookup mirror again
+(:mod:`napkg_server.remote_dataset`).
+
 ``POST /admin/reload`` needs ``Authorization: Bearer <token>`` when ``NAPKG_ADMIN_TOKEN`` is
 set; without a token it is accepted only from a loopback address and without proxy
 forwarding headers (a request relayed by a proxy on the same host is refused).
@@ -25,28 +29,34 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from napkg_server.remote import RemoteExecutor
+from napkg_server.remote_dataset import load_remote
 from napkg_server.settings import Settings
 from napkg_server.store import DataLoadError, LoadedDataset, load_dataset
 from napkg_server.workers import WorkerPool
 
 log = logging.getLogger("napkg_server.reload")
 
-Install = Callable[[LoadedDataset, WorkerPool], None]
+Pool = WorkerPool | RemoteExecutor
+Install = Callable[[LoadedDataset, Pool], None]
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 
 router = APIRouter(include_in_schema=False)
 
 
-def new_pool(settings: Settings, dataset: LoadedDataset) -> WorkerPool:
-    """The worker pool for ``dataset`` (workers without sockets unless federation is on)."""
+def new_pool(settings: Settings, dataset: LoadedDataset) -> Pool:
+    """The worker pool for ``dataset`` (workers without sockets unless federation is on); with
+    ``--remote``, the executor that sends the queries there (no workers, so no sandbox to set up)."""
+    if getattr(settings, "remote", None) is not None:
+        return RemoteExecutor(settings.remote or "", settings.max_concurrent_queries)
     return WorkerPool(dataset.store, settings.max_concurrent_queries, network=bool(settings.federation_allow))
 
 
 class Reloader:
     """Owns the current pool and the retiring ones; ``install`` points the app at new data."""
 
-    def __init__(self, settings: Settings, install: Install, pool: WorkerPool) -> None:
+    def __init__(self, settings: Settings, install: Install, pool: Pool) -> None:
         self.settings = settings
         self.install = install
         self.pool = pool
@@ -56,6 +66,8 @@ class Reloader:
 
     async def reload(self) -> LoadedDataset:
         """Load, fork, switch, retire; raises :class:`DataLoadError` and changes nothing if loading fails."""
+        if isinstance(self.pool, RemoteExecutor):
+            return await self._reload_remote(self.pool)
         if getattr(self.settings, "store", None) is not None:
             # An on-disk store (--store) is open read-only in the workers; loading into it again in
             # place is not the "new store" this needs. Restart the server to serve new data there.
@@ -66,6 +78,7 @@ class Reloader:
             pool = new_pool(self.settings, dataset)
             await pool.start()
             old, self.pool = self.pool, pool
+            assert isinstance(old, WorkerPool)
             self.install(dataset, pool)
             self._old_pools.add(old)
             task = asyncio.create_task(old.retire(pool, self.settings.query_timeout + 1))
@@ -73,6 +86,14 @@ class Reloader:
             task.add_done_callback(self._retiring.discard)
             task.add_done_callback(lambda _: self._old_pools.discard(old))
             log.warning("reloaded the data: %s triples, %s", dataset.info.statements, dataset.info.checksum)
+            return dataset
+
+    async def _reload_remote(self, executor: RemoteExecutor) -> LoadedDataset:
+        async with self._lock:
+            dataset = await load_remote(executor, self.settings.base_iri)
+            self.install(dataset, executor)
+            info = dataset.info
+            log.warning("reloaded from %s: %s triples, %s", executor.shown, info.statements, info.checksum)
             return dataset
 
     async def reload_logged(self) -> None:

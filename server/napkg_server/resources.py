@@ -34,6 +34,10 @@ would cost more than the lookup. Everything that *evaluates* SPARQL (the RDF of 
 the sections of the pages, search, the query page) runs in the worker pool, so the query
 time limit applies to it. The lookups run on the event loop's thread only (the handlers are
 ``async``), never while a worker is being forked.
+
+Over a remote endpoint (``napkg serve --remote``) there is no local store to look into, so
+:class:`Lookup` reads a local in-memory *mirror* instead (:mod:`napkg_server.remote_dataset`): the
+statements of :data:`LOOKUP_PREDICATES` only, which is why Lookup refuses any other predicate.
 """
 
 from __future__ import annotations
@@ -54,6 +58,22 @@ SUFFIXES: dict[str, str] = {"ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf":
 # Characters a path segment of our IRIs may hold (the dataset's IRIs use far fewer).
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@%-]+$")
 LABEL_PROPERTIES = (str(SKOS.prefLabel), str(RDFS.label), str(DCTERMS.title), ELI_TITLE)
+NAP = ONTOLOGY_NAMESPACE
+# Every predicate Lookup is asked about: the mirror of a remote endpoint holds these statements
+# (queries/lookup-mirror.rq lists the same; a test keeps the two equal). Add one here to read it.
+LOOKUP_PREDICATES: tuple[str, ...] = (
+    *LABEL_PROPERTIES,
+    str(RDF.type),
+    str(RDFS.seeAlso),  # views.OUTBOUND_PROPERTIES
+    str(SKOS.exactMatch),
+    str(SKOS.definition),  # views.DESCRIPTION_PROPERTIES (with eli:title, a label property)
+    str(DCTERMS.description),
+    str(DCTERMS.identifier),
+    NAP + "abbreviation",
+    NAP + "actionText",
+    NAP + "actionPoint",
+)
+_LOOKUP_PREDICATES = frozenset(LOOKUP_PREDICATES)
 # Prefixes to name the terms of outside vocabularies that carry no label here (``skos:inScheme``).
 PREFIXES: dict[str, str] = {
     str(RDF): "rdf",
@@ -144,6 +164,8 @@ class Lookup:
         return any(g == node for g in self._store.named_graphs())
 
     def objects(self, iri: str, predicate: str) -> list[NamedNode | Literal]:
+        if predicate not in _LOOKUP_PREDICATES:
+            raise ValueError(f"Lookup reads only LOOKUP_PREDICATES (a remote mirror holds no others), not {predicate}")
         quads = self._store.quads_for_pattern(NamedNode(iri), NamedNode(predicate), None)
         seen: dict[str, NamedNode | Literal] = {}
         for quad in quads:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from napkg_server.answers import VARY, QueryExecutor, QueryPolicy, answer_query, not_acceptable
 from napkg_server.openapi import SPARQL_GET_EXTRA, SPARQL_POST_EXTRA, SPARQL_RESPONSES
@@ -75,6 +75,12 @@ def describe_service(request: Request, wanted: DescriptionRequest, context: Cont
     identity = published_identity(settings.base_iri, settings.dist)
     body = render_description(endpoint, context.dataset, timeout, choice, identity)
     return Response(body, headers={**VARY, "Content-Type": choice.content_type})
+
+
+async def sparql_error_response(request: Request, error: Exception) -> Response:
+    """The answer to a :class:`SparqlHttpError`: its status, headers and message as plain text."""
+    assert isinstance(error, SparqlHttpError)
+    return PlainTextResponse(error.message + "\n", error.status, headers=error.headers)
 
 
 async def respond(request: Request, wanted: SparqlRequest, context: Context) -> Response:

@@ -17,6 +17,7 @@ from pyoxigraph import Literal, NamedNode
 from napkg_server.answers import QueryExecutor, QueryPolicy
 from napkg_server.evaluation import QueryAnswer, QueryJob, QueryOutcome
 from napkg_server.problems import HttpProblem
+from napkg_server.remote import RemoteUnavailableError
 from napkg_server.workers import QueryTimeoutError, WorkerCrashedError
 
 
@@ -73,6 +74,8 @@ class QueryRunner:
             raise HttpProblem(503, f"The query took longer than the time limit of {error.limit:g} s.") from None
         except WorkerCrashedError:
             raise HttpProblem(500, "The query worker stopped unexpectedly; it was replaced.") from None
+        except RemoteUnavailableError as error:
+            raise HttpProblem(502, str(error), {"Retry-After": "5"}) from None
 
     def job(self, query: str, bindings: dict[str, Binding], *, solutions: str | None, graph: str | None) -> QueryJob:
         return QueryJob(

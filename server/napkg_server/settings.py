@@ -52,6 +52,9 @@ class Settings:
     dist: Path | None = None
     # An on-disk store (``--store DIR``, ``NAPKG_STORE``): loaded from ``data`` when given, else reopened.
     store: Path | None = None
+    # A remote SPARQL 1.1 endpoint (``--remote URL``, ``NAPKG_REMOTE``) to answer from instead of the data
+    # files; it must use the union of its named graphs as default graph. Excludes ``data`` and ``store``.
+    remote: str | None = None
     # Bytes of query answers kept (the data is read-only between reloads); 0 turns the cache off.
     result_cache_bytes: int = 64 * 1024 * 1024
     # --- Limits (README, section "Limits"); each also NAPKG_<NAME> and --<name> ---
@@ -86,6 +89,14 @@ class Settings:
         for name in ("max_rows", "max_response_bytes", "max_query_length", "max_queries_per_client"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        if self.remote is not None:
+            if not self.remote.startswith(("http://", "https://")):
+                raise ValueError(f"remote must be an http(s) URL of a SPARQL query endpoint, not {self.remote!r}")
+            if self.data or self.store is not None:
+                raise ValueError(
+                    "--remote serves the data of a remote endpoint: it cannot be combined with "
+                    "--data, --named-graph or --store (NAPKG_DATA, NAPKG_NAMED_GRAPHS, NAPKG_STORE)"
+                )
         for iri in self.federation_allow:
             if "://" not in iri:
                 raise ValueError(f"federation_allow needs absolute IRIs, not {iri!r}")
@@ -96,8 +107,9 @@ class Settings:
 
         ``NAPKG_DATA`` holds shell-quoted file paths; ``NAPKG_NAMED_GRAPHS`` holds
         shell-quoted ``IRI FILE`` pairs; ``NAPKG_CORS_ORIGINS`` space-separated origins;
-        ``NAPKG_DIST`` the directory of published files; ``NAPKG_FEDERATION_ALLOW``
-        space-separated endpoint IRIs; ``NAPKG_ACCESS_LOG_QUERIES`` 1/true/yes/on.
+        ``NAPKG_DIST`` the directory of published files; ``NAPKG_REMOTE`` a SPARQL endpoint to serve
+        from; ``NAPKG_FEDERATION_ALLOW`` space-separated endpoint IRIs; ``NAPKG_ACCESS_LOG_QUERIES``
+        1/true/yes/on.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -116,6 +128,7 @@ class Settings:
             "max_queries_per_client": int,
             "access_log": str,
             "admin_token": str,
+            "remote": str,
         }
         for name, convert in scalar_fields.items():
             raw = env.get(ENV_PREFIX + name.upper())

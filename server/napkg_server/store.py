@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, QuerySolutions, RdfFormat, Store
 
+from napkg_server.checksums import written_by_us
 from napkg_server.settings import DataSource
 
 # By file extension; RDF/XML also under the extensions ontologies are published with.
@@ -94,7 +95,10 @@ def load_store(sources: Sequence[DataSource], base_iri: str) -> Store:
             )
         try:
             target = NamedNode(source.graph) if source.graph is not None else None
-            store.bulk_load(path=source.path, format=fmt, base_iri=base_iri, to_graph=target)
+            # A dump this project wrote and checksummed is not validated again (see napkg_server.checksums).
+            store.bulk_load(
+                path=source.path, format=fmt, base_iri=base_iri, to_graph=target, lenient=written_by_us(source.path)
+            )
         except (SyntaxError, ValueError, OSError) as error:
             raise DataLoadError(f"{source.path}: {error}") from error
     return store
@@ -119,12 +123,14 @@ def describe_store(store: Store, checksum: str, files: Sequence[str]) -> Dataset
     # Named graphs declared without triples still belong to the dataset.
     listed = {g.name for g in graphs}
     graphs += [GraphStats(g.value, 0) for g in store.named_graphs() if g.value not in listed]
-    count_query = read_query("triple-count")
+    default_graph = _count(store.query(read_query("triple-count"), default_graph=DefaultGraph()))
     return DatasetInfo(
         statements=len(store),
         named_graphs=tuple(sorted(graphs, key=lambda g: g.name)),
-        store_default_graph_triples=_count(store.query(count_query, default_graph=DefaultGraph())),
-        union_default_graph_triples=_count(store.query(count_query, use_default_graph_as_union=True)),
+        store_default_graph_triples=default_graph,
+        # The union default graph matches a triple once per graph holding it (see napkg_server.answers), so its
+        # size is the sum of the graphs' sizes: no second pass over all the data (2.7 s at a million triples).
+        union_default_graph_triples=default_graph + sum(g.triples for g in graphs),
         checksum=checksum,
         files=tuple(files),
     )
