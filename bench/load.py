@@ -319,7 +319,17 @@ class Connection:
         if url != self._url:  # a restarted server listens on another port
             self.close()
             self._url = url
-        parts = urlsplit(url)
+        reused = self._conn is not None
+        try:
+            return self._exchange(method, body, headers, timeout)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            if not reused:
+                raise
+            # The server closed the idle keep-alive connection (uvicorn does after 5 s): once more, on a new one.
+            return self._exchange(method, body, headers, timeout)
+
+    def _exchange(self, method: str, body: bytes | None, headers: dict[str, str], timeout: float) -> tuple[int, bytes]:
+        parts = urlsplit(self._url)
         if self._conn is None:
             self._conn = http.client.HTTPConnection(parts.hostname or HOST, parts.port, timeout=timeout)
         elif self._conn.sock is not None:

@@ -99,11 +99,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=120.0)
     parser.add_argument("--cache", type=Path, default=scale_data.DEFAULT_CACHE)
     parser.add_argument("--source", type=Path, default=scale_data.DEFAULT_SOURCE)
+    parser.add_argument("--store", type=Path, help="the store directory (one scale only; default bench/.cache/store-N)")
     args = parser.parse_args(argv)
+    if args.store is not None and len(args.triples or [1]) > 1:
+        parser.error("--store takes one --triples")
     rows = []
     for triples in args.triples or [1_000_000]:
         data = scale_data.generate(triples, args.cache, args.source)
-        store = args.cache / f"store-{data.stem.removeprefix('nap-kg-')}"
+        store = args.store or args.cache / f"store-{data.stem.removeprefix('nap-kg-')}"
         loaded = _load(data, store)
         size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
         opens = [open_once(store, args.max_seconds) for _ in range(max(1, args.opens))]
