@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, QuerySolutions, RdfFormat, Store
 
-from napkg_server.checksums import written_by_us
+from napkg_server.checksums import sha256_of, written_by_us
 from napkg_server.settings import DataSource
 
 # By file extension; RDF/XML also under the extensions ontologies are published with.
@@ -73,6 +73,8 @@ def rdf_format_for(path: Path) -> RdfFormat:
 
 def file_checksum(paths: Sequence[Path]) -> str:
     """sha256 over the bytes of the files, in load order, as ``sha256:<hex>``."""
+    if len(paths) == 1:
+        return "sha256:" + sha256_of(paths[0])
     digest = hashlib.sha256()
     for path in paths:
         with path.open("rb") as stream:
