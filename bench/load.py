@@ -43,8 +43,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -191,21 +189,20 @@ class Server:
 
 def _first_answer(url: str, process: subprocess.Popen[bytes], limit: float, log: Path) -> None:
     deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()[-2000:]}")
-        try:
-            r = httpx.post(
-                url,
-                content="ASK { ?s ?p ?o }",
-                headers={"Content-Type": "application/sparql-query", "Accept": SOLUTIONS},
-                timeout=5,
-            )
-            if r.status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
+    connection = Connection()
+    headers = {"Content-Type": "application/sparql-query", "Accept": SOLUTIONS}
+    try:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()[-2000:]}")
+            try:
+                if connection.post(url, b"ASK { ?s ?p ?o }", headers, 5)[0] == 200:
+                    return
+            except (OSError, http.client.HTTPException):
+                pass  # not listening yet
+            time.sleep(0.05)
+    finally:
+        connection.close()
     raise RuntimeError(f"no answer after {limit} s:\n{log.read_text()[-2000:]}")
 
 
@@ -434,7 +431,7 @@ def run_mix(
     return {"requests": done, "errors": errors, "seconds": round(elapsed, 3), "qps": round(done / elapsed, 2)}
 
 
-def settle(server: Server, servers: list[Server], args: argparse.Namespace) -> None:
+def settle(server: Server, args: argparse.Namespace) -> None:
     """After a failed request: wait until the server is idle; one that keeps computing a query it cannot
     cancel (rdflib-endpoint runs queries on its event loop) is restarted, so it does not slow the others."""
     if wait_idle(server.pid, args.idle_seconds) < args.idle_seconds or server.restart is None:
@@ -454,6 +451,12 @@ def settle(server: Server, servers: list[Server], args: argparse.Namespace) -> N
     server.process, server.url, server.restarts = fresh.process, fresh.url, server.restarts + 1
 
 
+def rotated(servers: list[Server], round_number: int) -> list[Server]:
+    """The servers in this round's order: each round starts one further, so drift hits them alike."""
+    shift = round_number % len(servers)
+    return servers[shift:] + servers[:shift]
+
+
 def measure_scale(servers: list[Server], queries: list[BenchQuery], args: argparse.Namespace) -> dict[str, object]:
     cells = {s.name: {q.name: Cell() for q in queries} for s in servers}
     skipped: dict[str, set[str]] = {s.name: set() for s in servers}
@@ -470,9 +473,9 @@ def measure_scale(servers: list[Server], queries: list[BenchQuery], args: argpar
                 skipped[server.name].add(query.name)
                 cell.timeouts += sample.timeout
                 cell.errors += not sample.timeout
-                settle(server, servers, args)
+                settle(server, args)
     for round_number in range(args.rounds):
-        order = servers[round_number % len(servers) :] + servers[: round_number % len(servers)]
+        order = rotated(servers, round_number)
         for query in queries:
             for server in order:
                 if query.name in skipped[server.name] or server.gone:
@@ -481,14 +484,14 @@ def measure_scale(servers: list[Server], queries: list[BenchQuery], args: argpar
                 run_cell(connections[server.name], server, query, cell, args)
                 if cell.timeouts or cell.errors:
                     skipped[server.name].add(query.name)
-                    settle(server, servers, args)
+                    settle(server, args)
         print(f"  round {round_number + 1}/{args.rounds} done", file=sys.stderr, flush=True)
     mix: dict[str, dict[str, object]] = {s.name: {} for s in servers}
     # The same mix for every server still running: the queries none of them timed out on.
     common = [q for q in queries if not any(q.name in skipped[s.name] for s in servers if not s.gone)]
     for clients in args.clients:
         for round_number in range(args.rounds):
-            order = servers[round_number % len(servers) :] + servers[: round_number % len(servers)]
+            order = rotated(servers, round_number)
             for server in order:
                 if server.gone:
                     continue
@@ -638,7 +641,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     for triples in args.triples or [5000]:
         data = scale_data.generate(triples, args.cache, args.source)
-        quads = sum(1 for _ in data.open("rb"))
+        quads = scale_data.quads_in(data)
         work = Path(tempfile.mkdtemp(prefix="napkg-load-"))
         servers: list[Server] = []
         try:

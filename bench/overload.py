@@ -7,8 +7,9 @@ a mix of the competency queries (``graph/napkg_graph/queries/competency/*.rq``),
 action point's page, search) from that many httpx async clients, for at most ``--seconds`` and
 ``--max-requests`` per level. Meanwhile a separate client asks ``/health`` every 100 ms and times
 it: liveness under overload. Reports per level the throughput, latency p50/p95/p99, errors by
-status, /health latency, and the RSS of the server and its query workers (from /proc) at start
-and end. Loopback only; bounded in time and count. Not a test: a script to run and read.
+status, /health latency, and the RSS and PSS of the server with its query workers (from /proc, by
+``bench/load.py``'s ``memory``) at start and end. Loopback only; bounded in time and count. Not a
+test: a script to run and read.
 
     python bench/overload.py                      # all levels, 8 s each
     python bench/overload.py --levels 1 8 32 --seconds 5 --per-client-limit 4
@@ -38,6 +39,9 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from load import memory, percentile  # noqa: E402
 
 from tests.support.live_server import HOST, live_server  # noqa: E402
 
@@ -68,42 +72,9 @@ def mix() -> list[tuple[str, str, dict[str, str]]]:
     return requests
 
 
-def rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
-        except (OSError, ValueError):
-            continue
-        if int(parent) == pid and state != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
-def memory(pid: int) -> dict[str, float]:
-    workers = children(pid)
-    return {
-        "server_mib": rss_kib(pid) / 1024,
-        "workers": len(workers),
-        "workers_mib": sum(rss_kib(w) for w in workers) / 1024,
-    }
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+def ms(values: list[float], q: float) -> float:
+    """The q-quantile of ``values`` (seconds) in milliseconds, NaN when there are none."""
+    return percentile(values, q) * 1000 if values else float("nan")
 
 
 async def run_level(base: str, level: Level, seconds: float, max_requests: int, timeout: float) -> None:
@@ -178,9 +149,9 @@ def main() -> int:
         assert server.base_url.startswith(f"http://{HOST}:")
         report["memory_start"] = start_memory = memory(server.pid)
         print(
-            f"server pid {server.pid}: {start_memory['server_mib']:.0f} MiB, "
-            f"{start_memory['workers']} workers {start_memory['workers_mib']:.0f} MiB "
-            "(RSS; pages shared copy-on-write count once per process)"
+            f"server pid {server.pid}: {start_memory['processes']} processes (server and query workers), "
+            f"RSS {start_memory['rss_mib']:.0f} MiB, PSS {start_memory['pss_mib']:.0f} MiB "
+            "(RSS counts pages shared copy-on-write once per process, PSS splits them)"
         )
         header = (
             f"{'clients':>7} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  "
@@ -195,12 +166,12 @@ def main() -> int:
             statuses = dict(sorted(level.statuses.items()))
             if level.transport_errors:
                 statuses["transport"] = level.transport_errors  # type: ignore[index]
-            health = f"{pct(level.health, 0.5):.1f}/{pct(level.health, 0.99):.1f}/{health_max:.1f}"
+            health = f"{ms(level.health, 0.5):.1f}/{ms(level.health, 0.99):.1f}/{health_max:.1f}"
             if level.health_failures:
                 health += f" ({level.health_failures} failed)"
             print(
-                f"{clients:>7} {done:>6} {done / level.seconds:>7.1f} {pct(level.latencies, 0.5):>8.1f} "
-                f"{pct(level.latencies, 0.95):>8.1f} {pct(level.latencies, 0.99):>8.1f}  {health:>22}  {statuses}"
+                f"{clients:>7} {done:>6} {done / level.seconds:>7.1f} {ms(level.latencies, 0.5):>8.1f} "
+                f"{ms(level.latencies, 0.95):>8.1f} {ms(level.latencies, 0.99):>8.1f}  {health:>22}  {statuses}"
             )
             report["levels"].append(  # type: ignore[attr-defined]
                 {
@@ -208,21 +179,21 @@ def main() -> int:
                     "requests": done,
                     "seconds": round(level.seconds, 2),
                     "throughput": round(done / level.seconds, 1),
-                    "p50_ms": round(pct(level.latencies, 0.5), 1),
-                    "p95_ms": round(pct(level.latencies, 0.95), 1),
-                    "p99_ms": round(pct(level.latencies, 0.99), 1),
+                    "p50_ms": round(ms(level.latencies, 0.5), 1),
+                    "p95_ms": round(ms(level.latencies, 0.95), 1),
+                    "p99_ms": round(ms(level.latencies, 0.99), 1),
                     "mean_ms": round(statistics.fmean(level.latencies) * 1000, 1) if level.latencies else None,
                     "statuses": {str(k): v for k, v in statuses.items()},
-                    "health_p50_ms": round(pct(level.health, 0.5), 1),
-                    "health_p99_ms": round(pct(level.health, 0.99), 1),
+                    "health_p50_ms": round(ms(level.health, 0.5), 1),
+                    "health_p99_ms": round(ms(level.health, 0.99), 1),
                     "health_max_ms": round(health_max, 1),
                     "health_failures": level.health_failures,
                 }
             )
         report["memory_end"] = end_memory = memory(server.pid)
         print(
-            f"end: server {end_memory['server_mib']:.0f} MiB, "
-            f"{end_memory['workers']} workers {end_memory['workers_mib']:.0f} MiB"
+            f"end: {end_memory['processes']} processes, "
+            f"RSS {end_memory['rss_mib']:.0f} MiB, PSS {end_memory['pss_mib']:.0f} MiB"
         )
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n")

@@ -213,6 +213,11 @@ def generate(triples: int, cache: Path = DEFAULT_CACHE, source: Path = DEFAULT_S
     return target
 
 
+def quads_in(path: Path) -> int:
+    """The number of quads of a file :func:`generate` wrote: its name says it (``nap-kg-N.nq``)."""
+    return int(path.stem.removeprefix("nap-kg-"))
+
+
 def _list_checksum(path: Path) -> None:
     """Add ``path`` to the ``SHA256SUMS`` of its directory: the file is valid N-Quads by construction, so
     nap-kg may load it without re-validating, as it does the dumps of ``napkg build`` (napkg_server.checksums);

@@ -27,26 +27,26 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale_data
+from load import _kib
 
 ENGINES = ("fast", "pyshacl")
 
 
 def _measure(path: str, engine: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     from napkg_graph.config import BuildSettings
+    from napkg_graph.dataset import union as union_of
     from napkg_graph.validate import check, load_shapes
-    from napkg_graph.vocab import ONTOLOGY_FILE
-    from rdflib import Dataset, Graph
+    from napkg_graph.vocab import ontology
+    from rdflib import Dataset
 
     start = time.perf_counter()
     ds = Dataset()
     ds.parse(path, format="nquads")
-    union = Graph()
-    for quad in ds.quads((None, None, None, None)):
-        union.add(quad[:3])
+    union = union_of(ds)
     del ds
     queue.put({"triples": len(union), "parse_s": round(time.perf_counter() - start, 1)})
     start = time.perf_counter()
-    report = check(union, load_shapes(BuildSettings()), Graph().parse(ONTOLOGY_FILE), engine=engine)
+    report = check(union, load_shapes(BuildSettings()), ontology(), engine=engine)
     digest = hashlib.sha256(repr(report.findings).encode()).hexdigest()[:12]
     queue.put(
         {
@@ -61,13 +61,7 @@ def _measure(path: str, engine: str, queue: multiprocessing.Queue) -> None:  # t
 
 def _peak_rss_mb(pid: int) -> int | None:
     """VmHWM of a live process (for one about to be killed), in MB."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) // 1024
-    except OSError:
-        pass
-    return None
+    return _kib(Path(f"/proc/{pid}/status"), "VmHWM") // 1024 or None
 
 
 def run(path: Path, engine: str, max_seconds: float) -> dict[str, object]:

@@ -106,13 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for triples in args.triples or [1_000_000]:
         data = scale_data.generate(triples, args.cache, args.source)
-        store = args.store or args.cache / f"store-{data.stem.removeprefix('nap-kg-')}"
+        store = args.store or args.cache / f"store-{scale_data.quads_in(data)}"
         loaded = _load(data, store)
         size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
         opens = [open_once(store, args.max_seconds) for _ in range(max(1, args.opens))]
         store_only = statistics.median(open_store_only(store) for _ in range(3))
         row = {
-            "triples": int(data.stem.removeprefix("nap-kg-")),
+            "triples": scale_data.quads_in(data),
             "load_s": round(loaded, 1) if loaded is not None else None,
             "store_mib": round(size / 2**20),
             "open_store_s": round(store_only, 3),

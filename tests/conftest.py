@@ -14,6 +14,7 @@ from napkg_graph.validate import load_shapes
 from napkg_graph.vocab import ONTOLOGY_FILE
 from rdflib import Graph
 
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.live_server import LiveServer, live_server
 
 SHARED = REPO_ROOT.parent / "shared"
@@ -60,6 +61,28 @@ def server(built: BuildResult, settings: BuildSettings) -> Iterator[LiveServer]:
 def client(server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.base_url, timeout=30) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium through Playwright (imported here, so only the browser tests need it).
+
+    CI installs both (.ci/run); without them a browser test fails, it does not skip."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does.",
+            pytrace=False,
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is missing: pip install 'playwright>=1.40,<2'.", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
 def select(store: pyoxigraph.Store, query: str) -> list[dict[str, str]]:

@@ -6,47 +6,8 @@ CI installs Chromium (.ci/run); without it this test fails, it does not skip."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
+from .support.browser import shot, visit_all
 from .support.live_server import LiveServer
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENS = Path("/tmp/napkg-screens")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium), as .ci/run does.",
-            pytrace=False,
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is missing: pip install 'playwright>=1.40,<2'.", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def shot(page: object, name: str) -> None:
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def test_a_reader_finds_action_point_17_the_csddd_and_runs_an_example(server: LiveServer, browser: object) -> None:
@@ -76,17 +37,22 @@ def test_a_reader_finds_action_point_17_the_csddd_and_runs_an_example(server: Li
         assert page.locator("#explicit a[href='/id/actiepunt/17']").count() == 1
         shot(page, "instrument")
 
-        for name, path in (
-            ("principle", "/id/ungp/principe/3"),
-            ("ministry", "/id/organisatie/bz"),
-            ("kamerstuk", "/id/kamerstuk/22112-3393"),
-            ("oecd-step", "/id/oeso/stap/1"),
-            ("generic", "/id/pijler/2"),
-            ("downloads", "/downloads/"),
-        ):
-            page.goto(server.base_url + path)
-            assert page.locator("h1").count() == 1
-            shot(page, name)
+        visit_all(
+            page,
+            server.base_url,
+            [
+                ("principle", "/id/ungp/principe/3", "UNGP principle 3"),
+                ("ministry", "/id/organisatie/bz", "Ministry of Foreign Affairs"),
+                ("kamerstuk", "/id/kamerstuk/22112-3393", "Parliamentary paper 22112, no. 3393"),
+                (
+                    "oecd-step",
+                    "/id/oeso/stap/1",
+                    "Step 1: Embed responsible business conduct into policies and management systems",
+                ),
+                ("generic", "/id/pijler/2", "The corporate responsibility to respect human rights"),
+                ("downloads", "/downloads/", "Downloads"),
+            ],
+        )
 
         page.goto(server.base_url + "/query")
         page.get_by_role("link", name="How many action points does each pillar have?").click()

@@ -1,6 +1,7 @@
 """Every IRI of the dataset and the ontology dereferences on the running server: HTML for browsers,
 Turtle, JSON-LD, N-Triples and RDF/XML for programs (Accept, ?format= or a suffix); the RDF is the
-resource's own triples plus those pointing at it; unknown and malformed paths are 404/400, never 500."""
+resource's own triples plus those pointing at it; unknown and malformed paths are 404/400, never 500. The service
+description at /sparql names the catalogue's DataService and Dataset."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import pytest
 from napkg_graph.config import BuildSettings
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, VOID
 
 from .support.live_server import LiveServer
 
 BASE = "https://w3id.org/nap-kg/"
 NAP = Namespace(BASE + "def/")
 ID = Namespace(BASE + "id/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's DCAT warns when pytest looks into the module
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 FORMATS = {
@@ -216,3 +218,17 @@ def test_the_ontology_page_is_the_published_documentation_when_there_is_one(
         assert "<style>" not in page.text or "'sha256-" in policy
     else:
         assert 'href="/def/ActionPoint"' in page.text
+
+
+def test_catalog_void_and_service_description_name_the_same_iris(client: httpx.Client, settings: BuildSettings) -> None:
+    """Serving the built dataset, the service description uses the catalog's DataService and Dataset IRIs."""
+    catalog = Graph().parse(settings.dist / "catalog.ttl")
+    void = Graph().parse(settings.dist / "void.ttl")
+    service = next(catalog.subjects(DCAT.servesDataset, None))
+    dataset = catalog.value(service, DCAT.servesDataset)
+    assert (dataset, None, None) in void and void.value(dataset, VOID.sparqlEndpoint) is not None
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    description = Graph().parse(data=response.text, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert (service, URIRef(sd + "defaultDataset"), dataset) in description

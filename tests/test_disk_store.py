@@ -14,7 +14,7 @@ from napkg_graph.pipeline import BuildResult
 from napkg_server.disk_store import DiskStore, is_loaded, load_into
 from napkg_server.settings import DataSource
 
-from tests.support.live_server import live_server
+from tests.support.live_server import LiveServer, live_server
 
 pytestmark = pytest.mark.slow
 
@@ -45,12 +45,11 @@ def answers(base_url: str) -> dict[str, object]:
 
 
 def test_store_loaded_once_then_reopened_without_data(
-    built: BuildResult, settings: BuildSettings, tmp_path: Path
+    built: BuildResult, settings: BuildSettings, tmp_path: Path, server: LiveServer
 ) -> None:
     trig = settings.dist / "nap-kg.trig"
     store_dir = tmp_path / "store"
-    with live_server([trig]) as memory:
-        expected = answers(memory.base_url)
+    expected = answers(server.base_url)  # conftest's in-memory server on the same file
     with live_server([trig], args=["--store", str(store_dir)]) as loading:
         first = answers(loading.base_url)
     assert is_loaded(store_dir)

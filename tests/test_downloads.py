@@ -28,16 +28,6 @@ EXPECTED_TYPES = {
     "validation.txt": "text/plain; charset=utf-8",
     "SHA256SUMS": "text/plain; charset=utf-8",
 }
-# Used only when the build does not (yet) publish its own catalogue and VoID description.
-CATALOG = """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .
-<https://w3id.org/nap-kg/catalogus> a dcat:Catalog ; dcterms:title "nap-kg"@en ;
-  dcat:dataset <https://w3id.org/nap-kg/dataset> .
-<https://w3id.org/nap-kg/dataset> a dcat:Dataset ; dcterms:title "NAP knowledge graph"@en ;
-  dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <https://w3id.org/nap-kg/downloads/nap-kg.trig> ] .
-"""
-VOID = """@prefix void: <http://rdfs.org/ns/void#> .
-<https://w3id.org/nap-kg/dataset> a void:Dataset ; void:sparqlEndpoint <https://w3id.org/nap-kg/sparql> .
-"""
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +35,7 @@ def dist(built: BuildResult, settings: BuildSettings, tmp_path_factory: pytest.T
     """A copy of the built dist/, plus traps: a hidden file and a symlink pointing outside it."""
     copy = tmp_path_factory.mktemp("published") / "dist"
     shutil.copytree(settings.dist, copy)
-    if not (copy / "catalog.ttl").exists():
-        (copy / "catalog.ttl").write_text(CATALOG, "utf-8")
-    if not (copy / "void.ttl").exists():
-        (copy / "void.ttl").write_text(VOID, "utf-8")
+    assert (copy / "catalog.ttl").is_file() and (copy / "void.ttl").is_file(), "the build publishes both"
     secret = copy.parent / "secret.txt"
     secret.write_text("outside the dist directory", "utf-8")
     (copy / ".hidden").write_text("hidden", "utf-8")
@@ -150,9 +137,14 @@ def test_catalog_by_content_negotiation(client: httpx.Client, dist: Path) -> Non
     assert client.get("/catalog", params={"format": "ttl"}).content == turtle.content
 
 
-def test_void_description(client: httpx.Client, dist: Path) -> None:
+def test_void_description(client: httpx.Client, dist: Path, settings: BuildSettings) -> None:
     response = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert response.status_code == 200 and response.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert response.content == (dist / "void.ttl").read_bytes()
     graph = Graph().parse(data=response.content, format="turtle")
     void_dataset = URIRef("http://rdfs.org/ns/void#Dataset")
     assert next(graph.subjects(rdfns.RDF.type, void_dataset), None) is not None
+    dataset = URIRef(f"{settings.base_iri}id/dataset/nap-kg")
+    assert (dataset, rdfns.RDF.type, void_dataset) in graph
+    endpoint = URIRef("http://rdfs.org/ns/void#sparqlEndpoint")
+    assert list(graph.objects(dataset, endpoint)) == [URIRef(f"{settings.base_iri}sparql")]

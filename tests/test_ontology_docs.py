@@ -12,11 +12,10 @@ from napkg_graph.config import BuildSettings
 from napkg_graph.ontology_docs import ontology_html
 from napkg_graph.pipeline import BuildResult
 from napkg_graph.publish import ONTOLOGY_HTML
-from napkg_graph.vocab import NAP_URI, ONTOLOGY_FILE, declared_terms
+from napkg_graph.vocab import NAP_URI, declared_terms
 from rdflib import RDFS, SKOS, Graph, Literal, URIRef
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
-ONTOLOGY = Graph().parse(ONTOLOGY_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +50,15 @@ def test_page_is_html_that_parses(page: str) -> None:
 
 
 @pytest.mark.parametrize("term", sorted(declared_terms()))
-def test_every_term_has_an_anchor_with_both_labels_and_definitions(sections: dict[str, ET.Element], term: str) -> None:
+def test_every_term_has_an_anchor_with_both_labels_and_definitions(
+    sections: dict[str, ET.Element], ontology: Graph, term: str
+) -> None:
     assert term in sections, f"no element with id={term}"
     section = sections[term]
     iri = URIRef(NAP_URI + term)
     for prop, css in ((RDFS.label, "label"), (SKOS.definition, "definition")):
         for language in ("nl", "en"):
-            values = ONTOLOGY.objects(iri, prop)
+            values = ontology.objects(iri, prop)
             expected = {str(o) for o in values if isinstance(o, Literal) and o.language == language}
             assert expected, f"{term}: the ontology has no {css}@{language}"
             assert _texts(section, f"{css}-{language}") == expected, f"{term}: {css}@{language}"
@@ -75,6 +76,6 @@ def test_no_scripts_or_stylesheets_from_other_hosts(page: str) -> None:
     assert not re.search(r"@import|url\(", styles)
 
 
-def test_page_is_generated_deterministically_from_the_ontology(page: str) -> None:
-    assert ontology_html(ONTOLOGY_FILE) == page
+def test_page_is_generated_deterministically_from_the_ontology(page: str, ontology: Graph) -> None:
+    assert ontology_html(ontology) == page  # a parse of ontology/nap.ttl of its own, not the build's
     assert "Generated from ontology/nap.ttl" in page

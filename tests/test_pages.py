@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from importlib.resources import files
 from urllib.parse import quote
 
 import httpx
@@ -175,6 +176,7 @@ def test_pages_are_self_contained_and_carry_security_headers(client: httpx.Clien
     assert not [s for s in sources if s.endswith((".css", ".js")) and not s.startswith("/static/")]
     css = client.get("/static/style.css")
     assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert css.content == (files("napkg_server") / "static" / "style.css").read_bytes()
 
 
 def test_published_files_are_404_with_a_message_when_absent(client: httpx.Client) -> None:

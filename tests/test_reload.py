@@ -129,18 +129,23 @@ def test_sighup_reloads_and_a_broken_file_changes_nothing(server: LiveServer, da
 
 
 def test_admin_reload_needs_loopback_or_the_token(data: Path) -> None:
+    checksum = "sha256:" + hashlib.sha256(data.read_bytes()).hexdigest()
     with (
         live_server([data], env={"NAPKG_ADMIN_TOKEN": "s3cret"}) as running,
         httpx.Client(base_url=running.base_url, timeout=30) as c,
     ):
         assert c.post("/admin/reload").status_code == 403
         assert c.post("/admin/reload", headers={"Authorization": "Bearer wrong"}).status_code == 403
-        assert c.post("/admin/reload", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        accepted = c.post("/admin/reload", headers={"Authorization": "Bearer s3cret"})
+        assert accepted.status_code == 200
+        assert accepted.json()["checksum"] == checksum
         assert c.get("/admin/reload").status_code in (404, 405)
     with live_server([data]) as running, httpx.Client(base_url=running.base_url, timeout=30) as c:
         forwarded = c.post("/admin/reload", headers={"X-Forwarded-For": "203.0.113.9"})
         assert forwarded.status_code == 403  # relayed by a proxy: not the server's own host
-        assert c.post("/admin/reload").status_code == 200
+        local = c.post("/admin/reload")
+        assert local.status_code == 200
+        assert local.json()["checksum"] == checksum
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

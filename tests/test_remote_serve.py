@@ -167,26 +167,31 @@ def test_resources_have_the_same_rdf(client: httpx.Client, remote_client: httpx.
 
 LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } ORDER BY ?s ?label"
 FORMAT_CASES = [
-    (COUNT_BY_PILLAR, "json"),
-    *((LABELS, fmt) for fmt in ("xml", "csv", "tsv")),
-    ("ASK { ?s a <https://w3id.org/nap-kg/def/ActionPoint> }", "json"),
-    ("ASK { ?s a <https://example.org/Nothing> }", "xml"),
-    ("DESCRIBE <https://w3id.org/nap-kg/id/actiepunt/17>", "ttl"),
-    ("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/nap-kg/graph/vocabulaires> { ?s ?p ?o } }", "nt"),
-    ("CONSTRUCT WHERE { ?s a <https://w3id.org/nap-kg/def/ActionPoint> }", "jsonld"),
-    ("CONSTRUCT WHERE { <https://w3id.org/nap-kg/id/eu/csddd> ?p ?o }", "rdf"),
-    ("SELECT * { ?s ?p ?o } LIMIT 3", "ttl"),  # no graph format for solutions: 406 on both
+    (COUNT_BY_PILLAR, "json", 200),
+    *((LABELS, fmt, 200) for fmt in ("xml", "csv", "tsv")),
+    ("ASK { ?s a <https://w3id.org/nap-kg/def/ActionPoint> }", "json", 200),
+    ("ASK { ?s a <https://example.org/Nothing> }", "xml", 200),
+    ("DESCRIBE <https://w3id.org/nap-kg/id/actiepunt/17>", "ttl", 200),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/nap-kg/graph/vocabulaires> { ?s ?p ?o } }", "nt", 200),
+    ("CONSTRUCT WHERE { ?s a <https://w3id.org/nap-kg/def/ActionPoint> }", "jsonld", 200),
+    ("CONSTRUCT WHERE { <https://w3id.org/nap-kg/id/eu/csddd> ?p ?o }", "rdf", 200),
+    ("SELECT * { ?s ?p ?o } LIMIT 3", "ttl", 406),  # no graph format for solutions: 406 on both
 ]
 
 
-@pytest.mark.parametrize(("query", "fmt"), FORMAT_CASES)
+@pytest.mark.parametrize(("query", "fmt", "status"), FORMAT_CASES)
 def test_every_format_is_served_the_same(
-    client: httpx.Client, remote_client: httpx.Client, query: str, fmt: str
+    client: httpx.Client, remote_client: httpx.Client, query: str, fmt: str, status: int
 ) -> None:
-    both(client, remote_client, "GET", "/sparql", params={"query": query, "format": fmt})
+    answer = both(client, remote_client, "GET", "/sparql", params={"query": query, "format": fmt})
+    assert answer.status_code == status, answer.text[:500]
+    if status == 200:
+        assert answer.content.strip(), "an empty answer"
 
 
-def test_a_protocol_dataset_is_passed_on(client: httpx.Client, remote_client: httpx.Client) -> None:
+def test_a_protocol_dataset_is_passed_on(
+    client: httpx.Client, remote_client: httpx.Client, store: pyoxigraph.Store
+) -> None:
     query = "SELECT ?g (COUNT(*) AS ?n) { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g ORDER BY ?g"
     for dataset in (
         {"default-graph-uri": BASE + "graph/vocabulaires"},
@@ -196,7 +201,11 @@ def test_a_protocol_dataset_is_passed_on(client: httpx.Client, remote_client: ht
         params = {"query": query, **dataset}
         assert both(client, remote_client, "GET", "/sparql", params=params).json()["results"]["bindings"]
     from_query = f"SELECT (COUNT(*) AS ?n) FROM <{BASE}graph/ontologie> WHERE {{ ?s ?p ?o }}"
-    both(client, remote_client, "GET", "/sparql", params={"query": from_query})
+    counted = both(client, remote_client, "GET", "/sparql", params={"query": from_query})
+    assert counted.status_code == 200
+    ontology = list(store.quads_for_pattern(None, None, None, NamedNode(BASE + "graph/ontologie")))
+    assert ontology
+    assert [int(row["n"]["value"]) for row in counted.json()["results"]["bindings"]] == [len(ontology)]
 
 
 def test_a_real_sparql_client_gets_the_answer(remote: LiveServer) -> None:
@@ -209,7 +218,8 @@ def test_a_real_sparql_client_gets_the_answer(remote: LiveServer) -> None:
 
 def test_downloads_are_served_from_dist(client: httpx.Client, remote_client: httpx.Client) -> None:
     for path in ("/downloads/", "/downloads/SHA256SUMS", "/.well-known/void"):
-        assert remote_client.get(path).status_code == client.get(path).status_code == 200, path
+        answer = both(client, remote_client, "GET", path)  # the same status, type and bytes
+        assert answer.status_code == 200 and answer.content, path
 
 
 # --- the same refusals ---
@@ -338,14 +348,6 @@ def test_changes_are_seen_at_once_by_queries_and_after_a_reload_by_pages(
         assert page.status_code == 200 and "Herladen" in page.text
 
 
-def test_a_slow_query_meets_the_time_limit(own_remote: tuple[OxigraphServer, str]) -> None:
-    _, base_url = own_remote
-    started = time.monotonic()
-    answer = httpx.get(base_url + "/sparql", params={"query": SLOW}, timeout=30)
-    assert answer.status_code == 503 and "time limit" in answer.text
-    assert time.monotonic() - started < 8
-
-
 def test_a_remote_that_stops_gives_a_clear_502(own_remote: tuple[OxigraphServer, str]) -> None:
     oxigraph, base_url = own_remote
     oxigraph.stop()
@@ -456,3 +458,13 @@ def test_the_remote_comes_from_a_flag_or_the_environment() -> None:
         Settings.from_env({"NAPKG_REMOTE": "db:7878"})
     with pytest.raises(ValueError, match="cannot be combined"):
         Settings.from_env({"NAPKG_REMOTE": "http://db:7878/query", "NAPKG_STORE": "/tmp/store"})
+
+
+# Last in the module on purpose: the Oxigraph server goes on with the abandoned query up to its own limit (10 s),
+# a busy core for whatever asks it next; at the end of the module it is stopped instead, query and all.
+def test_a_slow_query_meets_the_time_limit(oxigraph: str) -> None:
+    with live_server(args=["--remote", oxigraph, "--max-concurrent-queries", "2", "--query-timeout", "3"]) as server:
+        started = time.monotonic()
+        answer = httpx.get(server.sparql_url, params={"query": SLOW}, timeout=30)
+        assert answer.status_code == 503 and "time limit" in answer.text
+        assert time.monotonic() - started < 8

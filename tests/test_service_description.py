@@ -12,7 +12,7 @@ from napkg_graph.vocab import SD
 from napkg_server.formats import FORMATS
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
-from rdflib.namespace import DCAT, RDF, VOID
+from rdflib.namespace import RDF, VOID
 
 from tests.support.live_server import LiveServer, live_server
 
@@ -197,17 +197,3 @@ def test_browser_gets_a_plain_page_with_a_working_form(server: LiveServer) -> No
     assert answer.status_code == 200
     rows = answer.json()["results"]["bindings"]
     assert {row["graph"]["value"] for row in rows} >= {EXTRA_GRAPH}
-
-
-def test_catalog_void_and_service_description_name_the_same_iris(built, settings) -> None:
-    """Serving the built dataset, the service description uses the catalog's DataService and Dataset IRIs."""
-    catalog = Graph().parse(settings.dist / "catalog.ttl")
-    void = Graph().parse(settings.dist / "void.ttl")
-    service = next(catalog.subjects(DCAT.servesDataset, None))
-    dataset = catalog.value(service, DCAT.servesDataset)
-    assert (dataset, None, None) in void and void.value(dataset, VOID.sparqlEndpoint) is not None
-    with live_server([settings.dist / "nap-kg.trig"], dist=settings.dist) as server:
-        response = httpx.get(server.sparql_url, headers={"Accept": "text/turtle"})
-    description = Graph().parse(data=response.text, format="turtle")
-    sd = "http://www.w3.org/ns/sparql-service-description#"
-    assert (service, URIRef(sd + "defaultDataset"), dataset) in description

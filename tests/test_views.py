@@ -133,6 +133,8 @@ def test_matrix_cells_are_the_coverage_answer(client: httpx.Client) -> None:
     outlined = {(e.get("data-principle"), e.get("data-ap")) for e in marks(root, "rect", "curated")}
     assert filled == explicit == {("31", "26")}
     assert outlined == curated and len(marks(root, "rect", "curated")) == len(curated)
+    assert ("3", "17") in curated  # UNGP 3 <-> action point 17 is a curated link: the sets are not empty
+    assert marks(root, "rect", "explicit") and marks(root, "rect", "curated")
     assert all(e.get("fill") != "none" for e in marks(root, "rect", "explicit"))
     assert all(e.get("fill") == "none" for e in marks(root, "rect", "curated"))
     uncovered = sorted(int(e.get("data-principle")) for e in marks(root, "rect", "uncovered"))

@@ -4,11 +4,11 @@ page. Screenshots go to /tmp/napkg-screens/ (views-*.png)."""
 
 from __future__ import annotations
 
+from .support.browser import shot, visit_all
 from .support.live_server import LiveServer
-from .test_browser import browser, shot  # noqa: F401  (the Chromium fixture and the screenshot helper)
 
 
-def test_an_analyst_answers_the_two_questions_from_the_home_page(server: LiveServer, browser: object) -> None:  # noqa: F811
+def test_an_analyst_answers_the_two_questions_from_the_home_page(server: LiveServer, browser: object) -> None:
     context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     outside: list[str] = []
@@ -54,15 +54,16 @@ def test_an_analyst_answers_the_two_questions_from_the_home_page(server: LiveSer
         page.wait_for_url("**instrument=csrd**")
         assert page.locator("table.results tbody tr").count() == 1
 
-        for name, path in (
-            ("views-index", "/views"),
-            ("views-status", "/views/status"),
-            ("views-map", "/views/eu-law-map"),
-            ("views-ministry-bz", "/views/ministry/bz"),
-        ):
-            page.goto(server.base_url + path)
-            assert page.locator("h1").count() == 1
-            shot(page, name)
+        visit_all(
+            page,
+            server.base_url,
+            [
+                ("views-index", "/views", "Views with pictures"),
+                ("views-status", "/views/status", "2024 status per pillar"),
+                ("views-map", "/views/eu-law-map", "EU-law link map"),
+                ("views-ministry-bz", "/views/ministry/bz", "BZ: Ministry of Foreign Affairs"),
+            ],
+        )
     finally:
         context.close()
     assert outside == [], "pages must load nothing from elsewhere"

@@ -141,8 +141,7 @@ def _shared(g: Graph, iris: Iris, src: CatalogSource) -> _Shared:
     publisher = iris.organisation("nap-kg-redactie")
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, RDF.type, FOAF.Organization))
-    g.add((publisher, FOAF.name, nl(pub["name_nl"])))
-    g.add((publisher, FOAF.name, en(pub["name_en"])))
+    _texts(g, publisher, pub, "name", FOAF.name)
     g.add((publisher, DCTERMS.type, _term(g, pub["type"], SKOS.Concept)))
     contact = iris.contact_point()
     g.add((contact, RDF.type, VCARD.Kind))
@@ -191,8 +190,26 @@ def _governed(g: Graph, node: URIRef, s: _Shared) -> None:
     g.add((node, DCTERMS.publisher, s.publisher))
     g.add((node, DCTERMS.creator, s.publisher))
     g.add((node, DCAT.contactPoint, s.contact))
+    _languages(g, node, s)
+
+
+def _languages(g: Graph, node: URIRef, s: _Shared) -> None:
     for language in s.languages:
         g.add((node, DCTERMS.language, language))
+
+
+def _resource(g: Graph, node: URIRef, cls: URIRef, record: dict[str, Any], s: _Shared) -> None:
+    """What the dataset and the data service share: titles, descriptions and keywords, who governs them, their
+    identifier, access rights and themes."""
+    g.add((node, RDF.type, cls))
+    _texts(g, node, record, "title", DCTERMS.title)
+    _texts(g, node, record, "description", DCTERMS.description)
+    _keywords(g, node, record)
+    _governed(g, node, s)
+    g.add((node, DCTERMS.identifier, Literal(str(node))))
+    g.add((node, DCTERMS.accessRights, s.access))
+    for theme in s.themes:
+        g.add((node, DCAT.theme, theme))
 
 
 def _page(g: Graph, iri: str) -> URIRef:
@@ -204,8 +221,7 @@ def _page(g: Graph, iri: str) -> URIRef:
 def _distribution(g: Graph, iris: Iris, src: CatalogSource, spec: dict[str, Any], dump: DumpFile, s: _Shared) -> URIRef:
     node = iris.distribution(dump.name)
     g.add((node, RDF.type, DCAT.Distribution))
-    g.add((node, DCTERMS.title, nl(spec["nl"])))
-    g.add((node, DCTERMS.title, en(spec["en"])))
+    _labels(g, node, spec, DCTERMS.title)
     g.add((node, DCTERMS.description, en(f"{spec['en']}: file {dump.name} of the nap-kg release {src['modified']}.")))
     g.add((node, DCTERMS.description, nl(f"{spec['nl']}: bestand {dump.name} van nap-kg-uitgave {src['modified']}.")))
     g.add((node, DCAT.accessURL, iris.download(dump.name)))
@@ -223,8 +239,7 @@ def _distribution(g: Graph, iris: Iris, src: CatalogSource, spec: dict[str, Any]
     g.add((node, DCTERMS.license, s.licence))
     g.add((node, DCTERMS.conformsTo, s.ontology))
     g.add((node, DCATAP.availability, s.availability))
-    for language in s.languages:
-        g.add((node, DCTERMS.language, language))
+    _languages(g, node, s)
     g.add((node, DCTERMS.issued, date(src["issued"])))
     g.add((node, DCTERMS.modified, date(src["modified"])))
     g.add((node, DCAT.byteSize, integer(dump.size, XSD.nonNegativeInteger)))
@@ -257,13 +272,7 @@ def catalog_graph(iris: Iris, src: CatalogSource, dumps: Sequence[DumpFile]) -> 
     g.add((catalog, DCTERMS.modified, modified))
 
     record = src["dataset"]
-    g.add((dataset, RDF.type, DCAT.Dataset))
-    _texts(g, dataset, record, "title", DCTERMS.title)
-    _texts(g, dataset, record, "description", DCTERMS.description)
-    _keywords(g, dataset, record)
-    _governed(g, dataset, s)
-    g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
-    g.add((dataset, DCTERMS.accessRights, s.access))
+    _resource(g, dataset, DCAT.Dataset, record, s)
     g.add((dataset, DCTERMS.spatial, s.spatial))
     g.add((dataset, DCTERMS.conformsTo, s.ontology))
     g.add((dataset, FOAF.page, s.ontology))
@@ -271,8 +280,6 @@ def catalog_graph(iris: Iris, src: CatalogSource, dumps: Sequence[DumpFile]) -> 
     g.add((dataset, DCTERMS.issued, issued))
     g.add((dataset, DCTERMS.modified, modified))
     g.add((dataset, DCAT_VERSION, Literal(metadata.version("nap-kg"))))
-    for theme in s.themes:
-        g.add((dataset, DCAT.theme, theme))
     period = URIRef(f"{dataset}#periode")
     g.add((dataset, DCTERMS.temporal, period))
     g.add((period, RDF.type, DCTERMS.PeriodOfTime))
@@ -282,22 +289,13 @@ def catalog_graph(iris: Iris, src: CatalogSource, dumps: Sequence[DumpFile]) -> 
     for dump in dumps:
         g.add((dataset, DCAT.distribution, _distribution(g, iris, src, specs[dump.name], dump, s)))
 
-    record = src["service"]
-    g.add((service, RDF.type, DCAT.DataService))
-    _texts(g, service, record, "title", DCTERMS.title)
-    _texts(g, service, record, "description", DCTERMS.description)
-    _keywords(g, service, record)
-    _governed(g, service, s)
-    g.add((service, DCTERMS.identifier, Literal(str(service))))
+    _resource(g, service, DCAT.DataService, src["service"], s)
     g.add((service, DCAT.endpointURL, iris.sparql_endpoint()))
     # Without a query the endpoint answers with its SPARQL service description.
     g.add((service, DCAT.endpointDescription, iris.sparql_endpoint()))
     g.add((service, DCAT.servesDataset, dataset))
-    g.add((service, DCTERMS.accessRights, s.access))
     g.add((service, DCTERMS.license, s.licence))
     g.add((service, DCTERMS.conformsTo, s.sparql))
-    for theme in s.themes:
-        g.add((service, DCAT.theme, theme))
     return g
 
 

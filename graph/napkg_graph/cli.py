@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from contextlib import redirect_stdout
 from pathlib import Path
 
 from rdflib import Dataset
 
 from . import __doc__ as package_doc
 from .config import BuildSettings
-from .dataset import build_dataset, union
-from .pipeline import BuildFailed, build
+from .dataset import union
+from .pipeline import BuildFailed, build, build_and_validate
 from .validate import ENGINES, check, load_shapes
 from .vocab import ontology
 
@@ -57,9 +58,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             data.parse(path)
         report = check(union(data), load_shapes(settings), ontology(), engine=args.engine)
     else:
-        data = union(build_dataset(settings, _progress))
-        _progress(f"validating {len(data):,} triples with the {args.engine} SHACL engine")
-        report = check(data, load_shapes(settings), ontology(), engine=args.engine)
+        _, _, report = build_and_validate(settings, _progress, engine=args.engine)
     print(report.render(warnings=not args.violations_only))
     return 0 if report.conforms else 1
 
@@ -80,18 +79,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not getattr(args, "data_sources", None) and not reopen:
         settings = _settings(args)
         trig = settings.dist / "nap-kg.trig"
-        if _stale(settings, trig):
-            _progress(f"{trig} is missing or older than its sources: building first")
-            if cmd_build(args) != 0:
-                return 1
+        if not _built(args, settings, trig):
+            return 1
         args.data_sources = [DataSource(trig)]
         args.dist = str(settings.dist)  # so the server offers the dumps beside the data it serves
     return run_serve(args)
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from contextlib import redirect_stdout
-
     from .query_cli import list_queries, run_query
 
     if args.list or not args.name:
@@ -99,15 +94,21 @@ def cmd_query(args: argparse.Namespace) -> int:
         return 0 if args.list else 2
     settings = _settings(args)
     trig = settings.dist / "nap-kg.trig"
-    if _stale(settings, trig):
-        _progress(f"{trig} is missing or older than its sources: building first")
-        with redirect_stdout(sys.stderr):  # stdout carries the answer only
-            if cmd_build(args) != 0:
-                return 1
+    with redirect_stdout(sys.stderr):  # stdout carries the answer only
+        if not _built(args, settings, trig):
+            return 1
     return run_query(args, trig, settings.base_iri)
 
 
 BUILD_INPUTS = {".py", ".ttl", ".yaml", ".txt", ".rq", ".jsonld"}
+
+
+def _built(args: argparse.Namespace, settings: BuildSettings, trig: Path) -> bool:
+    """Build first when ``trig`` is missing or older than its sources; False when that build fails."""
+    if not _stale(settings, trig):
+        return True
+    _progress(f"{trig} is missing or older than its sources: building first")
+    return cmd_build(args) == 0
 
 
 def _stale(settings: BuildSettings, target: Path) -> bool:

@@ -50,9 +50,10 @@ def _data_str(ctx: Context, node: Node) -> str:
 
 
 class ValueCheck:
-    """A constraint that tests each value node on its own."""
+    """A constraint that tests each value node on its own; its message, made once, is the same for every value."""
 
     component: URIRef
+    text: str
 
     def ok(self, ctx: Context, value: Node) -> bool:
         raise NotImplementedError
@@ -65,17 +66,15 @@ class ValueCheck:
         return self.ok(ctx, node)
 
     def message(self, ctx: Context, focus: Node, value: Node | None) -> str:
-        raise NotImplementedError
+        return self.text
 
 
 class Class(ValueCheck):
     component = SH.ClassConstraintComponent
 
     def __init__(self, shapes: Graph, cls: Node) -> None:
-        self.shapes, self.cls = shapes, cls
-
-    def message(self, ctx: Context, focus: Node, value: Node | None) -> str:
-        return f"Value does not have class {stringify_node(self.shapes, self.cls)}"
+        self.cls = cls
+        self.text = f"Value does not have class {stringify_node(shapes, cls)}"
 
     def ok(self, ctx: Context, value: Node) -> bool:
         # pySHACL: some rdf:type of the value has cls among its rdfs:subClassOf* (never a literal).
@@ -103,10 +102,8 @@ class Datatype(ValueCheck):
     component = SH.DatatypeConstraintComponent
 
     def __init__(self, shapes: Graph, datatype: Node) -> None:
-        self.shapes, self.datatype = shapes, datatype
-
-    def message(self, ctx: Context, focus: Node, value: Node | None) -> str:
-        return f"Value is not Literal with datatype {stringify_node(self.shapes, self.datatype)}"
+        self.datatype = datatype
+        self.text = f"Value is not Literal with datatype {stringify_node(shapes, datatype)}"
 
     def ok(self, ctx: Context, value: Node) -> bool:
         if not isinstance(value, Literal):
@@ -134,10 +131,8 @@ class NodeKind(ValueCheck):
     component = SH.NodeKindConstraintComponent
 
     def __init__(self, shapes: Graph, kind: Node) -> None:
-        self.shapes, self.kind = shapes, kind
-
-    def message(self, ctx: Context, focus: Node, value: Node | None) -> str:
-        return f"Value is not of Node Kind {stringify_node(self.shapes, self.kind)}"
+        self.kind = kind
+        self.text = f"Value is not of Node Kind {stringify_node(shapes, kind)}"
 
     def ok(self, ctx: Context, value: Node) -> bool:
         return any(isinstance(value, t) and self.kind in kinds for t, kinds in NODE_KINDS.items())
@@ -150,14 +145,13 @@ class In(ValueCheck):
         self.members: set[Node] = set()
         for item in shapes.items(members):  # a set filled in list order, as pySHACL's (its message lists it)
             self.members.add(item)
-        self.shapes = shapes
+        self.listed = str([stringify_node(shapes, m) for m in self.members])
 
     def ok(self, ctx: Context, value: Node) -> bool:
         return value in self.members
 
-    def message(self, ctx: Context, focus: Node, value: Node | None) -> str:
-        listed = [stringify_node(self.shapes, m) for m in self.members]
-        return f"Value {_data_str(ctx, value)} not in list {listed}"
+    def message(self, ctx: Context, focus: Node, value: Node | None) -> str:  # names the value
+        return f"Value {_data_str(ctx, value)} not in list {self.listed}"
 
 
 class LanguageIn(ValueCheck):
@@ -165,10 +159,7 @@ class LanguageIn(ValueCheck):
 
     def __init__(self, shapes: Graph, languages: Node) -> None:
         self.languages = {str(lang.value).lower() for lang in shapes.items(languages) if isinstance(lang, Literal)}
-        self.shapes, self.list = shapes, languages
-
-    def message(self, ctx: Context, focus: Node, value: Node | None) -> str:
-        return f"String language is not in {stringify_node(self.shapes, self.list)}"
+        self.text = f"String language is not in {stringify_node(shapes, languages)}"
 
     def ok(self, ctx: Context, value: Node) -> bool:
         if not isinstance(value, Literal) or not value.language:
@@ -208,9 +199,6 @@ class Pattern(ValueCheck):
         self.regex = re.compile(source)
         self.text = f"Value does not match pattern '{pattern.value}'"
 
-    def message(self, ctx: Context, focus: Node, value: Node | None) -> str:
-        return self.text
-
     def ok(self, ctx: Context, value: Node) -> bool:
         if isinstance(value, BNode):
             return False
@@ -223,10 +211,8 @@ class MaxInclusive(ValueCheck):
 
     def __init__(self, shapes: Graph, maximum: Node) -> None:
         assert isinstance(maximum, Literal)
-        self.shapes, self.maximum = shapes, maximum
-
-    def message(self, ctx: Context, focus: Node, value: Node | None) -> str:
-        return f"Value is not <= {stringify_node(self.shapes, self.maximum)}"
+        self.maximum = maximum
+        self.text = f"Value is not <= {stringify_node(shapes, maximum)}"
 
     def ok(self, ctx: Context, value: Node) -> bool:
         if not isinstance(value, Literal):
@@ -258,17 +244,15 @@ class Count:
         assert isinstance(bound, Literal)
         self.bound, self.minimum = int(bound.value), minimum
         self.component = SH.MinCountConstraintComponent if minimum else SH.MaxCountConstraintComponent
-        self.shapes, self.path = shapes, path
         self.word = "Less" if minimum else "More"
+        self.path = stringify_node(shapes, path)
 
     def failures(self, ctx: Context, focus: Node, values: set[Node]) -> Iterator[Node | None]:
         if (len(values) < self.bound) if self.minimum else (len(values) > self.bound):
             yield None
 
     def message(self, ctx: Context, focus: Node, value: Node | None) -> str:
-        return (
-            f"{self.word} than {self.bound} values on {_data_str(ctx, focus)}->{stringify_node(self.shapes, self.path)}"
-        )
+        return f"{self.word} than {self.bound} values on {_data_str(ctx, focus)}->{self.path}"
 
 
 class UniqueLang:
@@ -311,14 +295,14 @@ class Or:
     component = SH.OrConstraintComponent
 
     def __init__(self, shapes: Graph, members: Node, nested: list[list[ValueCheck]]) -> None:
-        self.shapes, self.members, self.nested = shapes, members, nested
+        self.nested = nested
+        self.listed = " , ".join(stringify_node(shapes, m) for m in shapes.items(members))
 
     def failures(self, ctx: Context, focus: Node, values: set[Node]) -> Iterator[Node | None]:
         return (v for v in values if not any(_conforms(ctx, v, shape) for shape in self.nested))
 
     def message(self, ctx: Context, focus: Node, value: Node | None) -> str:
-        listed = " , ".join(stringify_node(self.shapes, m) for m in self.shapes.items(self.members))
-        return f"Node {_data_str(ctx, value)} must conform to one or more shapes in {listed}"
+        return f"Node {_data_str(ctx, value)} must conform to one or more shapes in {self.listed}"
 
 
 class Qualified:
@@ -327,9 +311,13 @@ class Qualified:
     component = SH.QualifiedMinCountConstraintComponent
 
     def __init__(self, shapes: Graph, shape: Node, nested: list[ValueCheck], low: Node | None, high: Node | None):
-        self.shapes, self.shape, self.nested = shapes, shape, nested
+        self.nested = nested
         self.low = low.value if isinstance(low, Literal) else None
         self.high = high.value if isinstance(high, Literal) else None
+        counts = (f" MinCount {self.low}" if self.low is not None else "") + (
+            f" MaxCount {self.high}" if self.high is not None else ""
+        )
+        self.text = f"Focus node does not conform to shape{counts}: {stringify_node(shapes, shape)}"
 
     def failures(self, ctx: Context, focus: Node, values: set[Node]) -> Iterator[Node | None]:
         if not values and (self.low is None or self.low < 1):
@@ -341,7 +329,4 @@ class Qualified:
             yield None
 
     def message(self, ctx: Context, focus: Node, value: Node | None) -> str:
-        counts = (f" MinCount {self.low}" if self.low is not None else "") + (
-            f" MaxCount {self.high}" if self.high is not None else ""
-        )
-        return f"Focus node does not conform to shape{counts}: {stringify_node(self.shapes, self.shape)}"
+        return self.text

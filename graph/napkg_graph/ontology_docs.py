@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
 
-from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import OWL, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .vocab import NAP_URI, ONTOLOGY_IRI
+from .vocab import NAP_URI, ONTOLOGY_IRI, declared
 
 KINDS = (
     (OWL.Class, "classes", "Classes", "class"),
@@ -109,17 +108,6 @@ def _lang(lit: Literal) -> str:
     return f' lang="{escape(lit.language)}"' if lit.language else ""
 
 
-def declared(g: Graph) -> dict[URIRef, list[URIRef]]:
-    """nap: terms by kind (OWL class or property type), sorted by local name."""
-    return {
-        kind: sorted(
-            (s for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(NAP_URI)),
-            key=str,
-        )
-        for kind, *_ in KINDS
-    }
-
-
 def _first(values: Iterable[Node], language: str) -> str:
     for value in values:
         if isinstance(value, Literal) and value.language == language:
@@ -127,9 +115,8 @@ def _first(values: Iterable[Node], language: str) -> str:
     return ""
 
 
-def ontology_html(path: Path) -> str:
-    """The whole page, deterministic for a given ontology file."""
-    g = Graph().parse(path, format="turtle")
+def ontology_html(g: Graph) -> str:
+    """The whole page, deterministic for a given ontology graph (``vocab.ontology()``: ontology/nap.ttl)."""
     page = _Page(g)
     onto = URIRef(ONTOLOGY_IRI)
     title_en = _first(g.objects(onto, RDFS.label), "en") or "Ontology"

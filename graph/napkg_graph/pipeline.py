@@ -12,7 +12,7 @@ from .catalog import load_catalog_source
 from .config import BuildSettings
 from .dataset import build_dataset, union
 from .publish import write_dist
-from .validate import Report, check, load_shapes
+from .validate import Engine, Report, check, load_shapes
 from .vocab import ontology
 
 
@@ -38,13 +38,13 @@ class BuildResult:
 
 
 def build_and_validate(
-    settings: BuildSettings, progress: Callable[[str], None] = lambda _: None
+    settings: BuildSettings, progress: Callable[[str], None] = lambda _: None, engine: Engine = "fast"
 ) -> tuple[Dataset, Graph, Report]:
     progress("reading sources and building graphs")
     ds = build_dataset(settings, progress)
     data = union(ds)
-    progress(f"validating {len(data):,} triples against the SHACL shapes")
-    report = check(data, load_shapes(settings), ontology())
+    progress(f"validating {len(data):,} triples with the {engine} SHACL engine")
+    report = check(data, load_shapes(settings), ontology(), engine=engine)
     return ds, data, report
 
 

@@ -33,6 +33,7 @@ from .catalog import CatalogSource, DumpFile, catalog_graph, distribution_files
 from .config import BuildSettings
 from .iris import Iris
 from .ontology_docs import ontology_html
+from .vocab import ontology
 from .void import load_store, void_figures, void_graph
 
 TRIG = "nap-kg.trig"
@@ -94,21 +95,19 @@ def _turtle(g: Graph, context: dict) -> bytes:
 
 
 def _metadata(
-    written: dict[str, bytes], source: CatalogSource, settings: BuildSettings, context: dict
+    written: dict[str, bytes], sums: dict[str, str], source: CatalogSource, settings: BuildSettings, context: dict
 ) -> dict[str, bytes]:
-    """Catalog, VoID and ontology page: made from the dumps as written, so their figures describe those bytes."""
+    """Catalog, VoID and ontology page: made from the dumps as written (``sums``: their sha256), so their figures
+    describe those bytes."""
     iris = Iris(settings.base_iri)
-    dumps = [
-        DumpFile(name, len(written[name]), hashlib.sha256(written[name]).hexdigest())
-        for name in distribution_files(source)
-    ]
+    dumps = [DumpFile(name, len(written[name]), sums[name]) for name in distribution_files(source)]
     catalog = catalog_graph(iris, source, dumps)
     figures = void_figures(load_store(written[TRIG]), iris)
     return {
         CATALOG: _turtle(catalog, context),
         CATALOG_JSONLD: _jsonld(catalog, context),
         VOID: _turtle(void_graph(figures, iris, [d.name for d in dumps], context), context),
-        ONTOLOGY_HTML: ontology_html(settings.ontology_dir / "nap.ttl").encode("utf-8"),
+        ONTOLOGY_HTML: ontology_html(ontology()).encode("utf-8"),
     }
 
 
@@ -144,7 +143,7 @@ def write_dist(
 
         for name, produce in outputs.items():
             write(name, produce())
-        for name, data in _metadata(written, catalog, settings, context["@context"]).items():
+        for name, data in _metadata(written, sums, catalog, settings, context["@context"]).items():
             write(name, data)
         (staging / CHECKSUMS).write_text("".join(f"{h}  {n}\n" for n, h in sorted(sums.items())))
         _swap(staging, settings.dist)

@@ -43,13 +43,12 @@ class GraphPayload:
 
 
 def read_graphs(trig: Path) -> list[GraphPayload]:
-    """The named graphs of a TriG (or N-Quads) file, sorted by IRI, each as N-Triples."""
+    """The named graphs of a TriG file, sorted by IRI, each as N-Triples."""
     if not trig.is_file():
         raise PublishError(f"{trig}: no such file (run `napkg build` first, or pass --dist)")
-    fmt = RdfFormat.N_QUADS if trig.suffix == ".nq" else RdfFormat.TRIG
     grouped: dict[str, list[object]] = {}
     try:
-        for quad in parse(path=trig, format=fmt):
+        for quad in parse(path=trig, format=RdfFormat.TRIG):
             if not isinstance(quad.graph_name, NamedNode):
                 raise PublishError(f"{trig}: a triple in the default graph; only named graphs are published")
             grouped.setdefault(quad.graph_name.value, []).append(quad.triple)

@@ -34,7 +34,7 @@ napkg_graph.saved_queries.ParameterError: Parameter n: 40 is not a whole number 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -103,13 +103,7 @@ class SavedQuery:
     title: dict[str, str]
     description: dict[str, str]
     params: tuple[Param, ...]
-    text: str
-    meta: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def sparql(self) -> str:
-        """The query without its metadata header."""
-        return "\n".join(line for line in self.text.splitlines() if not HEADER.match(line)).strip() + "\n"
+    sparql: str  # the query without its metadata header
 
     def values(self, given: dict[str, str] | None = None) -> dict[str, str]:
         """Every parameter's value: the given one, else its default; unknown names are an error."""
@@ -123,23 +117,12 @@ class SavedQuery:
     def bindings(self, given: dict[str, str] | None, base_iri: str) -> dict[str, Term]:
         """Validated values as substitutions (optional parameters left empty are not bound)."""
         bound = {}
+        values = self.values(given)
         for param in self.params:
-            term = param.bind(self.values(given)[param.name], base_iri)
+            term = param.bind(values[param.name], base_iri)
             if term is not None:
                 bound[param.name] = term
         return bound
-
-    def portable(self, bindings: dict[str, Term]) -> str:
-        """The query as text any SPARQL endpoint runs: the bound values as a trailing VALUES clause.
-
-        The values are terms that passed validation, serialised by pyoxigraph; the answer is the
-        same as with substitutions because every parameter variable is projected.
-        """
-        if not bindings:
-            return self.sparql
-        names = sorted(bindings)
-        row = " ".join(str(bindings[n]) for n in names)
-        return self.sparql + f"VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}\n"
 
 
 def _parse_kind(param: Param, spec: str) -> Param:
@@ -181,16 +164,16 @@ def parse_saved_query(text: str, stem: str) -> SavedQuery:
     for param in params:
         if param.name not in kinds:
             raise LibraryError(f"{stem}.rq: parameter {param.name} has no '#+ param.{param.name}.kind:'")
-        typed.append(_parse_kind(param, kinds[param.name]))
+        typed_param = _parse_kind(param, kinds[param.name])
         if param.default:
-            _parse_kind(param, kinds[param.name]).bind(param.default, "urn:check:")  # a default must fit too
+            typed_param.bind(param.default, "urn:check:")  # a default must fit too
+        typed.append(typed_param)
     return SavedQuery(
         name=name,
         title={lang: meta[f"title.{lang}"] for lang in LANGUAGES},
         description={lang: meta[f"description.{lang}"] for lang in LANGUAGES},
         params=tuple(typed),
-        text=text,
-        meta=meta,
+        sparql="\n".join(line for line in text.splitlines() if not HEADER.match(line)).strip() + "\n",
     )
 
 

@@ -108,30 +108,50 @@ def _label(node: Node, data: Graph) -> str:
     return labels.get("nl") or labels.get("en") or next(iter(labels.values()), str(node).rsplit("/", 1)[-1])
 
 
-def make_finding(
-    data: Graph,
-    shapes: Graph,
-    source_shape: Node,
-    severity: Node,
-    focus: Node,
-    value: Node | None,
-    result_path: Node | None,
-    message: Node | str | None,
-) -> Finding:
-    """One validation result as a Finding; both engines go through here, so they render alike."""
-    # Property shapes are blank nodes: name the node shape that holds them.
-    node_shape = shapes.value(None, SH.property, source_shape) or source_shape
-    return Finding(
-        shape=_short(node_shape, shapes),
-        severity=str(severity).rsplit("#", 1)[-1],
-        focus=str(focus),
-        focus_label=_label(focus, data),
-        path=_path(shapes.value(source_shape, SH.path), shapes)
-        if isinstance(source_shape, BNode)
-        else _short(result_path, shapes),
-        value=_short(value, data),
-        message=str(message) if message else "",
-    )
+class FindingMaker:
+    """Validation results as Findings for one run; both engines go through here, so they render alike.
+
+    The name of a result's node shape and its path depend only on the source shape (and, for a node shape, on the
+    result path), so they are worked out once per run instead of once per finding."""
+
+    def __init__(self, data: Graph, shapes: Graph) -> None:
+        self.data, self.shapes = data, shapes
+        self._names: dict[tuple[Node, Node | None], tuple[str, str]] = {}
+
+    def _shape_and_path(self, source_shape: Node, result_path: Node | None) -> tuple[str, str]:
+        # A property shape (a blank node) gives its own sh:path, whatever the result path.
+        key = (source_shape, None if isinstance(source_shape, BNode) else result_path)
+        names = self._names.get(key)
+        if names is None:
+            shapes = self.shapes
+            # Property shapes are blank nodes: name the node shape that holds them.
+            node_shape = shapes.value(None, SH.property, source_shape) or source_shape
+            if isinstance(source_shape, BNode):
+                path = _path(shapes.value(source_shape, SH.path), shapes)
+            else:
+                path = _short(result_path, shapes)
+            names = self._names[key] = (_short(node_shape, shapes), path)
+        return names
+
+    def __call__(
+        self,
+        source_shape: Node,
+        severity: Node,
+        focus: Node,
+        value: Node | None,
+        result_path: Node | None,
+        message: Node | str | None,
+    ) -> Finding:
+        shape, path = self._shape_and_path(source_shape, result_path)
+        return Finding(
+            shape=shape,
+            severity=str(severity).rsplit("#", 1)[-1],
+            focus=str(focus),
+            focus_label=_label(focus, self.data),
+            path=path,
+            value=_short(value, self.data),
+            message=str(message) if message else "",
+        )
 
 
 def sort_findings(report: Report) -> Report:
@@ -150,12 +170,11 @@ def check_pyshacl(data: Graph, shapes: Graph, ontology: Graph | None = None) -> 
         allow_warnings=True,
     )
     report = Report()
+    make_finding = FindingMaker(data, shapes)
     for result in results.subjects(SH.resultSeverity, None):
         value = partial(results.value, result)
         report.findings.append(
             make_finding(
-                data,
-                shapes,
                 value(SH.sourceShape),
                 value(SH.resultSeverity),
                 value(SH.focusNode),

@@ -20,15 +20,8 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from .fast_shapes import NodeShape, Path, SparqlConstraint, Unsupported, compile_shapes
-from .validate import Report, make_finding, sort_findings
-
-# Result variables pySHACL gives a meaning of their own (failure, value node, path): left to pySHACL.
-SPECIAL_VARIABLES = re.compile(r"[?$](failure|value|path)\b")
-# pyoxigraph 0.5's store keeps xsd:positiveInteger and the like as xsd:integer (value and lexical form intact):
-# a query that looks at datatypes or term identity could tell, so it is left to pySHACL.
-DATATYPE_SENSITIVE = re.compile(r"\b(DATATYPE|sameTerm|isNumeric)\s*\(", re.IGNORECASE)
-THIS = re.compile(r"[?$]this\b")
+from .fast_shapes import Path, SparqlConstraint, Unsupported, compile_shapes
+from .validate import FindingMaker, Report, sort_findings
 
 
 class MixedData:
@@ -131,14 +124,8 @@ def _message(template: str, bindings: dict[str, str]) -> str:
     return template
 
 
-def sparql_results(
-    copy: OxigraphCopy, shape: NodeShape, constraint: SparqlConstraint, focus_nodes: set[Node]
-) -> list[tuple[Node, str]]:
+def sparql_results(copy: OxigraphCopy, constraint: SparqlConstraint, focus_nodes: set[Node]) -> list[tuple[Node, str]]:
     """(focus node, message) per result of a sh:sparql SELECT, with pySHACL's de-duplication of rows."""
-    if SPECIAL_VARIABLES.search(constraint.select) or not THIS.search(constraint.select):
-        raise Unsupported(f"sh:sparql {constraint.node}: $failure/$value/$path, or no $this")
-    if DATATYPE_SENSITIVE.search(constraint.select):
-        raise Unsupported(f"sh:sparql {constraint.node}: datatypes, which pyoxigraph's store normalises")
     this = ox.Variable("this")
     results = []
     for focus in focus_nodes:
@@ -168,6 +155,7 @@ def check_fast(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Rep
     mixed = MixedData(data, ontology)
     copy: OxigraphCopy | None = None
     report = Report()
+    make_finding = FindingMaker(data, shapes)
     for shape in compiled:
         focus_nodes: set[Node] = set().union(*(mixed.instances(c) for c in shape.classes))
         for prop in shape.properties:
@@ -177,12 +165,10 @@ def check_fast(data: Graph, shapes: Graph, ontology: Graph | None = None) -> Rep
                     for value in check.failures(mixed, focus, values):
                         message = prop.message or check.message(mixed, focus, value)
                         report.findings.append(
-                            make_finding(data, shapes, prop.node, prop.severity, focus, value, prop.path.node, message)
+                            make_finding(prop.node, prop.severity, focus, value, prop.path.node, message)
                         )
         for constraint in shape.sparql:
             copy = copy or OxigraphCopy(mixed)
-            for focus, message in sparql_results(copy, shape, constraint, focus_nodes):
-                report.findings.append(
-                    make_finding(data, shapes, shape.node, shape.severity, focus, focus, None, message)
-                )
+            for focus, message in sparql_results(copy, constraint, focus_nodes):
+                report.findings.append(make_finding(shape.node, shape.severity, focus, focus, None, message))
     return sort_findings(report)

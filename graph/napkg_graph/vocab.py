@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from rdflib import OWL, RDF, Graph, Namespace
+from rdflib import OWL, RDF, Graph, Namespace, URIRef
 from rdflib.namespace import ClosedNamespace
 
 from .config import REPO_ROOT
@@ -30,14 +30,25 @@ def ontology() -> Graph:
     return Graph().parse(ONTOLOGY_FILE)
 
 
+#: The kinds of term the ontology declares: OWL classes and property types.
+TERM_KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+
+
+def declared(g: Graph) -> dict[URIRef, list[URIRef]]:
+    """nap: terms of ``g`` by kind (each of TERM_KINDS), sorted by local name."""
+    return {
+        kind: sorted(
+            (s for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef) and str(s).startswith(NAP_URI)),
+            key=str,
+        )
+        for kind in TERM_KINDS
+    }
+
+
 @cache
 def declared_terms() -> frozenset[str]:
     """Local names of every class and property declared in the ontology."""
-    g = ontology()
-    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-    return frozenset(
-        str(s)[len(NAP_URI) :] for kind in kinds for s in g.subjects(RDF.type, kind) if str(s).startswith(NAP_URI)
-    )
+    return frozenset(str(term)[len(NAP_URI) :] for terms in declared(ontology()).values() for term in terms)
 
 
 NAP = ClosedNamespace(NAP_URI, sorted(declared_terms()))

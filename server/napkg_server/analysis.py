@@ -8,26 +8,28 @@ message) and are bound as values through the worker pool, under the endpoint's t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from napkg_graph.saved_queries import ParameterError, SavedQuery, Term, library
 from starlette.responses import JSONResponse, Response
 
-from napkg_server.analysis_text import STRINGS
 from napkg_server.evaluation import QueryAnswer
 from napkg_server.formats import BY_KEY, HTML_MEDIA_TYPE, ResultKind, formats_of
-from napkg_server.negotiation import best_choice
+from napkg_server.inline_bindings import inline
+from napkg_server.negotiation import best_choice, format_candidates
 from napkg_server.pages import Table, results_table
 from napkg_server.problems import HttpProblem
 from napkg_server.rendering import page_language, render
-from napkg_server.runner import Row, read_solutions
+from napkg_server.runner import Answer, Row, read_answer, read_solutions
 from napkg_server.web import Web, WebContext
 
 router = APIRouter(include_in_schema=False)
 
-RESULT_KEYS = ("json", "xml", "csv", "tsv")
+RESULT_KEYS = tuple(f.key for f in formats_of(ResultKind.SOLUTIONS))  # json, xml, csv, tsv
+# Accept negotiation: the endpoint's SELECT formats (media types, then aliases), then the HTML page.
+CANDIDATES = [(media, f.key) for media, f in format_candidates(ResultKind.SOLUTIONS)] + [(HTML_MEDIA_TYPE, "html")]
 LIST_LINKS = (("/queries", "saved questions"), ("/views", "views"), ("/", "home"))
 
 
@@ -64,7 +66,7 @@ async def answer(web: WebContext, query: SavedQuery, bindings: dict[str, Term], 
 async def json_of(web: WebContext, name: str, given: dict[str, str] | None = None) -> bytes:
     """The SPARQL JSON answer of the saved question ``name`` with the values ``given``."""
     query = saved(name)
-    return await answer(web, query, bind(query, given or {}, web.base_iri), "json")
+    return await answer(web, query, bind(query, given or {}, web.mapping.base_iri), "json")
 
 
 async def rows_of(web: WebContext, name: str, given: dict[str, str] | None = None) -> list[Row]:
@@ -72,21 +74,11 @@ async def rows_of(web: WebContext, name: str, given: dict[str, str] | None = Non
     return read_solutions(await json_of(web, name, given))
 
 
-def labelled_table(body: bytes, web: WebContext, lang: str, hide: tuple[str, ...] = ()) -> Table | str:
+def labelled_table(answer: Answer, web: WebContext, lang: str, hide: tuple[str, ...] = ()) -> Table | str:
     """An answer as a table whose IRIs show their labels in ``lang`` and link to their pages
     (the columns in ``hide`` left out)."""
-    table = results_table(body, web)
-    if isinstance(table, str):
-        return table
-    keep = [i for i, c in enumerate(table.columns) if c not in hide]
-    rows = []
-    for row, shown in zip(read_solutions(body), table.rows, strict=False):
-        cells = []
-        for i in keep:
-            v = row.get(table.columns[i])
-            cells.append((web.lookup.label(v.value, lang), web.mapping.href(v.value)) if v and v.is_iri else shown[i])
-        rows.append(cells)
-    return Table([table.columns[i] for i in keep], rows, table.total)
+    shown = replace(answer, columns=[c for c in answer.columns if c not in hide])
+    return results_table(shown, web, label=lambda iri: web.lookup.label(iri, lang))
 
 
 def query_url(name: str, params: dict[str, str], **extra: str) -> str:
@@ -101,10 +93,7 @@ def choose_format(request: Request) -> str:
         if value in RESULT_KEYS or value == "html":
             return value
         raise HttpProblem(400, f"Unknown format {value[:20]!r}; use one of: {', '.join(RESULT_KEYS)}, html.")
-    candidates = [(f.media_type, f.key) for f in formats_of(ResultKind.SOLUTIONS)]
-    candidates += [(alias, f.key) for f in formats_of(ResultKind.SOLUTIONS) for alias in f.aliases]
-    candidates.append((HTML_MEDIA_TYPE, "html"))
-    chosen = best_choice(request.headers.get("accept"), candidates)
+    chosen = best_choice(request.headers.get("accept"), CANDIDATES)
     if chosen is None:
         media = ", ".join([*(BY_KEY[k].media_type for k in RESULT_KEYS), HTML_MEDIA_TYPE])
         raise HttpProblem(406, f"A saved question's answer is available as: {media}.", {"Vary": "Accept"})
@@ -121,7 +110,8 @@ class Listed:
 
 @router.get("/queries")
 async def list_questions(request: Request, web: Web) -> Response:
-    lang = page_language(request).lang
+    language = page_language(request)
+    lang = language.lang
     if (request.query_params.get("format") or "") == "json":
         return JSONResponse(
             [
@@ -139,7 +129,7 @@ async def list_questions(request: Request, web: Web) -> Response:
         Listed(q.name, q.title[lang], q.description[lang], [(p.name, p.default, p.help) for p in q.params])
         for q in library().values()
     ]
-    return render(web.templates, request, "saved_queries.html", a=STRINGS[lang], items=items)
+    return render(web.templates, request, "saved_queries.html", language=language, items=items)
 
 
 @router.get("/queries/{name}")
@@ -147,7 +137,7 @@ async def question(name: str, request: Request, web: Web) -> Response:
     query = saved(name)
     fmt = choose_format(request)
     given = given_params(request, query)
-    bindings = bind(query, given, web.base_iri)
+    bindings = bind(query, given, web.mapping.base_iri)
     values = query.values(given)
     if fmt != "html":
         media = BY_KEY[fmt]
@@ -157,20 +147,21 @@ async def question(name: str, request: Request, web: Web) -> Response:
             "Content-Disposition": f'inline; filename="{query.name}.{fmt}"',
         }
         return Response(await answer(web, query, bindings, fmt), headers=headers)
-    lang = page_language(request).lang
+    language = page_language(request)
+    lang = language.lang
     body = await answer(web, query, bindings, "json")
-    portable = query.portable(bindings)
+    portable = inline(query.sparql, bindings)
     return render(
         web.templates,
         request,
         "saved_query.html",
-        a=STRINGS[lang],
+        language=language,
         query=query,
         title=query.title[lang],
         description=query.description[lang],
         values=values,
         sparql=portable,
-        table=labelled_table(body, web, lang),
+        table=labelled_table(read_answer(body), web, lang),
         query_page="/query?" + urlencode({"query": portable}),
         downloads=[(k.upper(), query_url(query.name, values, format=k)) for k in ("csv", "tsv", "json", "xml")],
     )

@@ -4,7 +4,6 @@ the analysts' pages add no lines to the shared UI table)."""
 from __future__ import annotations
 
 NL: dict[str, str] = {
-    "questions": "Vragen",
     "questions_title": "Opgeslagen vragen",
     "questions_intro": (
         "Vragen die analisten vaak stellen, klaar om uit te voeren zonder SPARQL te schrijven. Elke vraag heeft een "
@@ -26,7 +25,6 @@ NL: dict[str, str] = {
     ),
     "open_in_query": "Openen in de querypagina",
     "answer": "Antwoord",
-    "rows": "rijen",
     "download": "Download",
     "picture_svg": "Figuur (SVG)",
     "data_of": "Gegevens",
@@ -65,13 +63,13 @@ NL: dict[str, str] = {
     "pick_instrument": "Kies een EU-instrument",
     "pick_ministry": "Kies een ministerie",
     "matrix_restricted": "Alleen de kolommen van de actiepunten van dit dashboard.",
-    "see_dashboard": "Dashboard",
     "analysis": "Analyse",
+    "without_sparql": "Analyse zonder SPARQL",
+    "csddd_link": "CSDDD: wat doet het NAP, wie is verantwoordelijk, waar is de Kamer geïnformeerd?",
     "resource_page": "Pagina van deze bron",
 }
 
 EN: dict[str, str] = {
-    "questions": "Questions",
     "questions_title": "Saved questions",
     "questions_intro": (
         "Questions analysts often ask, ready to run without writing SPARQL. Each has a stable URL and gives its "
@@ -90,7 +88,6 @@ EN: dict[str, str] = {
     "sparql_note": "Parameter values are bound as values (shown below as a VALUES line), never pasted into the text.",
     "open_in_query": "Open in the query page",
     "answer": "Answer",
-    "rows": "rows",
     "download": "Download",
     "picture_svg": "Picture (SVG)",
     "data_of": "Data",
@@ -129,8 +126,9 @@ EN: dict[str, str] = {
     "pick_instrument": "Pick an EU instrument",
     "pick_ministry": "Pick a ministry",
     "matrix_restricted": "Only the columns of this dashboard's action points.",
-    "see_dashboard": "Dashboard",
     "analysis": "Analysis",
+    "without_sparql": "Analysis without SPARQL",
+    "csddd_link": "CSDDD: what does the NAP do, who is responsible, where was parliament informed?",
     "resource_page": "Page of this resource",
 }
 

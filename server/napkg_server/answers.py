@@ -168,14 +168,19 @@ def outcome_response(request: QueryRequest, outcome: QueryOutcome, policy: Query
     raise SparqlHttpError(500, f"The query failed: {outcome.message}")
 
 
-async def answer_query(request: QueryRequest, executor: QueryExecutor, policy: QueryPolicy) -> Response:
-    job = build_job(request, policy)
+async def run_job(executor: QueryExecutor, job: QueryJob, policy: QueryPolicy) -> QueryOutcome:
+    """``job``'s outcome; the executor's failures (time limit, crashed worker, remote endpoint down) as the
+    :class:`SparqlHttpError` to answer with, for ``/sparql`` and the pages alike."""
     try:
-        outcome = await executor.execute(job, policy.timeout)
+        return await executor.execute(job, policy.timeout)
     except QueryTimeoutError as error:
         raise timeout_error(error, policy) from None
     except WorkerCrashedError:
         raise SparqlHttpError(500, "The query worker stopped unexpectedly (out of memory?); it was replaced.") from None
     except RemoteUnavailableError as error:  # napkg serve --remote: the endpoint we read from failed
         raise SparqlHttpError(502, str(error), {**VARY, "Retry-After": "5"}) from None
-    return outcome_response(request, outcome, policy)
+
+
+async def answer_query(request: QueryRequest, executor: QueryExecutor, policy: QueryPolicy) -> Response:
+    job = build_job(request, policy)
+    return outcome_response(request, await run_job(executor, job, policy), policy)

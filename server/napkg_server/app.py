@@ -33,6 +33,7 @@ from napkg_server.result_cache import ResultCache
 from napkg_server.routes import EndpointContext, router, sparql_error_response
 from napkg_server.runner import QueryRunner
 from napkg_server.security import SecurityHeadersMiddleware, internal_error_response
+from napkg_server.service_description import published_identity
 from napkg_server.settings import Settings
 from napkg_server.store import LoadedDataset, load_dataset
 from napkg_server.views import Views
@@ -76,19 +77,20 @@ def create_app(settings: Settings) -> FastAPI:
 
     # One cache per pool: a reload starts empty. None over a remote, whose data can change under us.
     cache_bytes = 0 if settings.remote is not None else settings.result_cache_bytes
+    templates = make_environment()
+    app_version = package_version()
 
     def install(dataset: LoadedDataset, pool: reload.Pool) -> None:
         """Point the app at ``dataset`` and its pool (at start-up, and on every reload)."""
         lookup = Lookup(dataset.store, mapping)
-        app.state.workers = pool
         cached = ResultCache(pool, cache_bytes)
-        app.state.result_cache = cached
         app.state.context = EndpointContext(
             executor=cached,
             dataset=dataset.info,
             policy=policy,
             max_request_bytes=settings.max_request_bytes,
-            version=package_version(),
+            version=app_version,
+            identity=published_identity(settings.base_iri, settings.dist),
         )
         runner = QueryRunner(cached, policy)
         app.state.web = WebContext(
@@ -96,10 +98,8 @@ def create_app(settings: Settings) -> FastAPI:
             lookup=lookup,
             runner=runner,
             views=Views(runner, lookup),
-            templates=make_environment(),
+            templates=templates,
             dist=settings.dist,
-            base_iri=settings.base_iri,
-            timeout=settings.query_timeout,
         )
 
     @asynccontextmanager
@@ -116,7 +116,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     app = FastAPI(
         title="nap-kg SPARQL endpoint",
-        version=package_version(),
+        version=app_version,
         description=DESCRIPTION,
         lifespan=lifespan,
     )

@@ -8,6 +8,7 @@ and downloadable as ``image/svg+xml`` at the same path plus ``.svg``.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -19,12 +20,12 @@ from napkg_server.analysis import json_of, labelled_table, query_url, rows_of, s
 from napkg_server.analysis_text import STRINGS
 from napkg_server.problems import HttpProblem
 from napkg_server.rendering import page_language, render
-from napkg_server.runner import Row, read_solutions
+from napkg_server.resources import NAP
+from napkg_server.runner import Answer, Row, read_answer
 from napkg_server.web import Web, WebContext
 
 router = APIRouter(include_in_schema=False)
 
-NAP = "https://w3id.org/nap-kg/def/"
 PICTURES = ("ungp-matrix", "eu-law-map", "status")
 SVG_TYPE = "image/svg+xml"
 
@@ -43,17 +44,11 @@ class Figure:
     title: str
     svg: str
     svg_url: str
-    query_url: str
+    query_url: str  # the saved question of the data, and its answer as CSV and as JSON
+    csv_url: str
+    json_url: str
     query_title: str
     note: str = ""
-
-    @property
-    def csv_url(self) -> str:
-        return self.query_url + ("&" if "?" in self.query_url else "?") + "format=csv"
-
-    @property
-    def json_url(self) -> str:
-        return self.query_url + ("&" if "?" in self.query_url else "?") + "format=json"
 
 
 @dataclass(frozen=True)
@@ -64,13 +59,17 @@ class Scope:
     points: set[int] | None = None
 
 
-async def matrix(web: WebContext, lang: str, scope: Scope) -> str:
+async def matrix(web: WebContext, lang: str, scope: Scope, coverage: list[Row] | None = None) -> str:
+    """The coverage matrix; ``coverage`` is the answer of ungp-coverage when the caller has it already."""
     s = STRINGS[lang]
-    coverage = await rows_of(web, "ungp-coverage")
-    per_status = await rows_of(web, "action-points-by-status")
+    per_status_rows = rows_of(web, "action-points-by-status")
+    if coverage is None:
+        coverage, per_status = await asyncio.gather(rows_of(web, "ungp-coverage"), per_status_rows)
+    else:
+        per_status = await per_status_rows
     columns = sorted(
         (
-            svg.Column(n, int(r["pillar"].value), web.mapping.href(f"{web.base_iri}id/actiepunt/{n}"))
+            svg.Column(n, int(r["pillar"].value), web.mapping.href(str(web.iris.action_point(n))))
             for r in per_status
             for n in numbers(r["numbers"].value)
             if scope.points is None or n in scope.points
@@ -142,7 +141,7 @@ async def status_counts(web: WebContext, lang: str, rows: list[Row] | None) -> t
     return counts, labels
 
 
-async def status(web: WebContext, lang: str, scope: Scope, rows: list[Row] | None = None) -> str:
+async def status(web: WebContext, lang: str, rows: list[Row] | None = None) -> str:
     counts, labels = await status_counts(web, lang, rows)
     return svg.status_bars(counts, labels, STRINGS[lang])
 
@@ -152,7 +151,7 @@ async def picture(web: WebContext, lang: str, name: str, scope: Scope, rows: lis
         return await matrix(web, lang, scope)
     if name == "eu-law-map":
         return await link_map(web, lang, scope)
-    return await status(web, lang, scope, rows)
+    return await status(web, lang, rows)
 
 
 def svg_response(text: str, name: str) -> Response:
@@ -167,23 +166,28 @@ TITLES = {"ungp-matrix": "matrix_title", "eu-law-map": "map_title", "status": "s
 
 
 def figure(lang: str, name: str, text: str, svg_url: str, data: str, params: dict[str, str], note: str = "") -> Figure:
-    s = STRINGS[lang]
-    url = query_url(data, params, lang=lang)
-    return Figure(name, s[TITLES[name]], text, svg_url, url, saved(data).title[lang], note)
+    return Figure(
+        name,
+        STRINGS[lang][TITLES[name]],
+        text,
+        svg_url,
+        query_url(data, params, lang=lang),
+        query_url(data, params, lang=lang, format="csv"),
+        query_url(data, params, lang=lang, format="json"),
+        saved(data).title[lang],
+        note,
+    )
 
 
 async def picks(web: WebContext) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The instruments cited by action points and the responsible ministries, as (key, label) pairs."""
+    links, responsibilities = await asyncio.gather(rows_of(web, "eu-law-links"), rows_of(web, "responsibility-counts"))
     instruments = sorted(
-        {
-            (key_of(r["node"].value), r["nodeKey"].value)
-            for r in await rows_of(web, "eu-law-links")
-            if r["relation"].value == "cites-instrument"
-        }
+        {(key_of(r["node"].value), r["nodeKey"].value) for r in links if r["relation"].value == "cites-instrument"}
     )
     ministries = [
         (r["key"].value, r["abbreviation"].value if "abbreviation" in r else r["name"].value)
-        for r in await rows_of(web, "responsibility-counts")
+        for r in responsibilities
         if r["ministry"].value == "true"
     ]
     return instruments, ministries
@@ -191,82 +195,81 @@ async def picks(web: WebContext) -> tuple[list[tuple[str, str]], list[tuple[str,
 
 @router.get("/views")
 async def views_index(request: Request, web: Web) -> Response:
-    lang = page_language(request).lang
-    instruments, ministries = await picks(web)
-    coverage = await rows_of(web, "ungp-coverage")
+    (instruments, ministries), coverage = await asyncio.gather(picks(web), rows_of(web, "ungp-coverage"))
     uncovered = [r["number"].value for r in coverage if r["covered"].value != "true"]
     return render(
         web.templates,
         request,
         "views_index.html",
-        a=STRINGS[lang],
         instruments=instruments,
         ministries=ministries,
         uncovered=uncovered,
     )
 
 
-@router.get("/views/{name}.svg")
-async def picture_svg(name: str, request: Request, web: Web) -> Response:
+def _view_args(name: str, request: Request) -> dict[str, str]:
+    """The parameters of the view ``name`` (the link map's instrument or ministry filter); a 404 for no such view."""
     if name not in PICTURES:
         raise HttpProblem(404, f"There is no view {name[:40]!r}; see /views.")
-    lang = page_language(request).lang
-    params = {k: v for k, v in request.query_params.items() if k in ("instrument", "ministry") and name == "eu-law-map"}
-    return svg_response(await picture(web, lang, name, Scope(params)), name)
+    return {k: v for k, v in request.query_params.items() if k in ("instrument", "ministry") and name == "eu-law-map"}
+
+
+@router.get("/views/{name}.svg")
+async def picture_svg(name: str, request: Request, web: Web) -> Response:
+    params = _view_args(name, request)
+    return svg_response(await picture(web, page_language(request).lang, name, Scope(params)), name)
 
 
 @router.get("/views/{name}")
 async def picture_page(name: str, request: Request, web: Web) -> Response:
-    if name not in PICTURES:
-        raise HttpProblem(404, f"There is no view {name[:40]!r}; see /views.")
-    lang = page_language(request).lang
-    params = {k: v for k, v in request.query_params.items() if k in ("instrument", "ministry") and name == "eu-law-map"}
-    text = await picture(web, lang, name, Scope(params))
-    svg_url = f"/views/{name}.svg?" + urlencode({**params, "lang": lang})
-    fig = figure(lang, name, text, svg_url, DATA[name], params)
+    params = _view_args(name, request)
+    language = page_language(request)
+    lang = language.lang
     extra = {}
-    if name == "ungp-matrix":
+    if name == "ungp-matrix":  # the page lists the uncovered principles of the same answer
+        coverage = await rows_of(web, "ungp-coverage")
+        text = await matrix(web, lang, Scope(params), coverage)
         extra["uncovered"] = [
             (r["number"].value, web.mapping.href(r["principle"].value), r["summary"].value if "summary" in r else "")
-            for r in await rows_of(web, "ungp-coverage")
+            for r in coverage
             if r["covered"].value != "true"
         ]
-    return render(web.templates, request, "view.html", a=STRINGS[lang], fig=fig, name=name, **extra)
+    else:
+        text = await picture(web, lang, name, Scope(params))
+    svg_url = f"/views/{name}.svg?" + urlencode({**params, "lang": lang})
+    fig = figure(lang, name, text, svg_url, DATA[name], params)
+    return render(web.templates, request, "view.html", language=language, fig=fig, name=name, **extra)
 
 
 @dataclass(frozen=True)
 class Subject:
-    """The instrument or ministry of a dashboard, with the answer of its own saved question."""
+    """The instrument or ministry of a dashboard, with the answer of its own saved question and the
+    scope of its pictures (its action points)."""
 
     iri: str
     data: str
     params: dict[str, str]
-    body: bytes
-    rows: list[Row]
-
-    @property
-    def scope(self) -> Scope:
-        kind = "instrument" if self.data == "eu-instrument-trail" else "ministry"
-        return Scope({kind: next(iter(self.params.values()))}, {int(r["number"].value) for r in self.rows})
+    answer: Answer
+    scope: Scope
 
 
 async def subject_of(web: WebContext, kind: str, key: str) -> Subject:
     if kind == "instrument":
-        iri, data, params = f"{web.base_iri}id/eu/{key}", "eu-instrument-trail", {"instrument": key}
+        iri, data, params = str(web.iris.instrument(key)), "eu-instrument-trail", {"instrument": key}
         wanted = NAP + "EUInstrument"
     elif kind == "ministry":
-        iri, data, params = f"{web.base_iri}id/organisatie/{key}", "ministry-responsibilities", {"organisation": key}
+        iri, data, params = str(web.iris.organisation(key)), "ministry-responsibilities", {"organisation": key}
         wanted = NAP + "Ministry"
     else:
         raise HttpProblem(404, f"There is no view {kind[:40]!r}; see /views.")
-    body = await json_of(web, data, params)  # validates the key first: 400 for a malformed one
+    answer = read_answer(await json_of(web, data, params))  # validates the key first: 400 for a malformed one
     if wanted not in web.lookup.types(iri):
         raise HttpProblem(
             404,
             f"There is no {kind} with key {key!r}; see /views for the list.",
             links=(("/views", "views"), ("/queries", "saved questions")),
         )
-    return Subject(iri, data, params, body, read_solutions(body))
+    return Subject(iri, data, params, answer, Scope({kind: key}, {int(r["number"].value) for r in answer.rows}))
 
 
 @router.get("/views/{kind}/{key}/{name}.svg")
@@ -275,36 +278,38 @@ async def dashboard_svg(kind: str, key: str, name: str, request: Request, web: W
         raise HttpProblem(404, "No such picture; see /views.")
     lang = page_language(request).lang
     subject = await subject_of(web, kind, key)
-    return svg_response(await picture(web, lang, name, subject.scope, subject.rows), f"{kind}-{key}-{name}")
+    return svg_response(await picture(web, lang, name, subject.scope, subject.answer.rows), f"{kind}-{key}-{name}")
 
 
 @router.get("/views/{kind}/{key}")
 async def dashboard(kind: str, key: str, request: Request, web: Web) -> Response:
-    lang = page_language(request).lang
-    s = STRINGS[lang]
-    subject = await subject_of(web, kind, key)
+    language = page_language(request)
+    lang = language.lang
+    subject = await subject_of(web, kind, key)  # first: it checks the key, and its answer scopes the pictures
+    names = ("eu-law-map", "status", "ungp-matrix")
+    *texts, (instruments, ministries) = await asyncio.gather(
+        *(picture(web, lang, name, subject.scope, subject.answer.rows) for name in names), picks(web)
+    )
     figures = []
-    for name in ("eu-law-map", "status", "ungp-matrix"):
-        text = await picture(web, lang, name, subject.scope, subject.rows)
+    for name, text in zip(names, texts, strict=True):
         fig_data, fig_params = DATA[name], subject.scope.params if name == "eu-law-map" else {}
         if name == "status":  # a dashboard's status counts come from its own question
             fig_data, fig_params = subject.data, subject.params
-        note = s["matrix_restricted"] if name == "ungp-matrix" else ""
+        note = language.a["matrix_restricted"] if name == "ungp-matrix" else ""
         figures.append(
             figure(lang, name, text, f"/views/{kind}/{key}/{name}.svg?lang={lang}", fig_data, fig_params, note)
         )
-    instruments, ministries = await picks(web)
     return render(
         web.templates,
         request,
         "dashboard.html",
-        a=s,
+        language=language,
         kind=kind,
         key=key,
         subject=web.lookup.link(subject.iri, lang),
         abbreviation=web.lookup.literal(subject.iri, NAP + "abbreviation", lang) or key.upper(),
         table=labelled_table(
-            subject.body, web, lang, hide=(kind if kind == "instrument" else "organisation", "status2024")
+            subject.answer, web, lang, hide=(kind if kind == "instrument" else "organisation", "status2024")
         ),
         data=saved(subject.data),
         data_url=query_url(subject.data, subject.params, lang=lang),

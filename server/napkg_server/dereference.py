@@ -102,7 +102,7 @@ async def respond(request: Request, web: Web, path: str) -> Response:
         return await html_page(request, web, iri, document, {**headers, "Vary": HTML_VARY})
     headers["Vary"] = "Accept"
     if iri == ONTOLOGY_IRI:
-        graph = NamedNode(web.base_iri + "graph/ontologie")
+        graph = NamedNode(str(web.iris.graph("ontologie")))
         body = await web.runner.construct("ontology-document", fmt, graph=graph)
     else:
         body = await web.runner.construct("resource-description", fmt, resource=NamedNode(iri))
@@ -110,7 +110,8 @@ async def respond(request: Request, web: Web, path: str) -> Response:
 
 
 async def html_page(request: Request, web: Web, iri: str, document: str, headers: dict[str, str]) -> Response:
-    lang = page_language(request).lang
+    language = page_language(request)
+    lang = language.lang
     formats = [(FORMAT_LABELS[k], f"/{document}.{k}") for k in FORMAT_KEYS if k != "html"]
     if iri == ONTOLOGY_IRI and web.dist is not None and (web.dist / "ontology.html").is_file():
         body = (web.dist / "ontology.html").read_bytes()
@@ -119,13 +120,12 @@ async def html_page(request: Request, web: Web, iri: str, document: str, headers
         return Response(body, headers=headers)
     kind = page_kind(web.lookup.types(iri))
     if kind == "action-point":
-        view = await web.views.action_point(iri, lang)
-        return render(web.templates, request, "action_point.html", headers=headers, r=view, formats=formats)
-    if kind != "generic":
-        view = await web.views.inbound(iri, kind, lang)
-        return render(web.templates, request, "inbound.html", headers=headers, r=view, formats=formats)
-    view = await web.views.generic(iri, lang)
-    return render(web.templates, request, "resource.html", headers=headers, r=view, formats=formats)
+        template, view = "action_point.html", await web.views.action_point(iri, lang)
+    elif kind != "generic":
+        template, view = "inbound.html", await web.views.inbound(iri, kind, lang)
+    else:
+        template, view = "resource.html", await web.views.generic(iri, lang)
+    return render(web.templates, request, template, headers=headers, language=language, r=view, formats=formats)
 
 
 @router.get("/def", include_in_schema=False)

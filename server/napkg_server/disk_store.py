@@ -25,16 +25,15 @@ from typing import Any
 
 from pyoxigraph import NamedNode, Quad, Store
 
-from napkg_server.checksums import written_by_us
 from napkg_server.settings import DataSource
 from napkg_server.store import (
     DataLoadError,
     DatasetInfo,
     GraphStats,
     LoadedDataset,
-    describe_store,
-    file_checksum,
-    rdf_format_for,
+    check_sources,
+    describe_files,
+    load_store,
 )
 
 META = "napkg-store.json"
@@ -69,8 +68,8 @@ class DiskStore:
     def quads_for_pattern(self, *pattern: Any) -> Iterator[Quad]:
         return self._handle().quads_for_pattern(*pattern)
 
-    def named_graphs(self) -> Iterator[NamedNode]:
-        return self._handle().named_graphs()  # type: ignore[return-value]
+    def contains_named_graph(self, graph: NamedNode) -> bool:
+        return self._handle().contains_named_graph(graph)
 
     def __len__(self) -> int:
         return len(self._handle())
@@ -88,10 +87,7 @@ def _stamp(path: Path) -> dict[str, object]:
 
 def load_into(directory: Path, sources: Sequence[DataSource], base_iri: str) -> DatasetInfo:
     """Replace the contents of the store in ``directory`` by ``sources``; write and return its description."""
-    for source in sources:
-        rdf_format_for(source.path)
-        if not source.path.is_file():
-            raise DataLoadError(f"{source.path}: no such file")
+    check_sources(sources)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / META).unlink(missing_ok=True)  # a store without its description is not "loaded"
     try:
@@ -100,21 +96,9 @@ def load_into(directory: Path, sources: Sequence[DataSource], base_iri: str) -> 
         raise DataLoadError(f"{directory}: cannot open the store for writing: {error}") from error
     try:
         store.clear()
-        for source in sources:
-            target = NamedNode(source.graph) if source.graph is not None else None
-            try:
-                store.bulk_load(
-                    path=source.path,
-                    format=rdf_format_for(source.path),
-                    base_iri=base_iri,
-                    to_graph=target,
-                    lenient=written_by_us(source.path),  # as in napkg_server.store
-                )
-            except (SyntaxError, ValueError, OSError) as error:
-                raise DataLoadError(f"{source.path}: {error}") from error
+        load_store(sources, base_iri, store)
         store.flush()
-        paths = [s.path for s in sources]
-        info = describe_store(store, file_checksum(paths), [str(p) for p in paths])
+        info = describe_files(store, sources)
     finally:
         del store  # closes RocksDB before the read-only opens
     meta = {

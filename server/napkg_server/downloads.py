@@ -20,7 +20,8 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from napkg_server.checksums import CHECKSUMS, read_checksums
-from napkg_server.negotiation import best_choice
+from napkg_server.dereference import choose_format
+from napkg_server.formats import BY_KEY
 from napkg_server.problems import HttpProblem
 from napkg_server.rendering import HTML_VARY, render
 from napkg_server.web import Web
@@ -40,12 +41,6 @@ MEDIA_TYPES: dict[str, str] = {
     ".json": "application/json",
     ".csv": "text/csv; charset=utf-8",
 }
-RDF_OUT: dict[str, tuple[str, RdfFormat]] = {
-    "ttl": ("text/turtle; charset=utf-8", RdfFormat.TURTLE),
-    "jsonld": ("application/ld+json", RdfFormat.JSON_LD),
-    "rdf": ("application/rdf+xml; charset=utf-8", RdfFormat.RDF_XML),
-    "nt": ("application/n-triples", RdfFormat.N_TRIPLES),
-}
 
 
 def media_type(name: str) -> str:
@@ -62,16 +57,24 @@ class Published:
     sha256: str | None
 
 
+def is_published(dist: Path | None, name: str) -> bool:
+    """Whether ``name`` is a regular file directly in ``dist`` (no hidden file, no symlink, no folder, no path)."""
+    if dist is None or not name or "/" in name or name.startswith("."):
+        return False
+    entry = dist / name
+    return not entry.is_symlink() and entry.is_file()
+
+
 def listing(dist: Path | None) -> dict[str, Published]:
-    """The regular files directly in ``dist`` (no hidden files, no symlinks, no folders)."""
+    """The published files of ``dist`` (:func:`is_published`), with their checksums."""
     if dist is None or not dist.is_dir():
         return {}
     sums = read_checksums(dist)
     files = {}
     for entry in sorted(dist.iterdir()):
-        if entry.name.startswith(".") or entry.is_symlink() or not entry.is_file():
-            continue
-        files[entry.name] = Published(entry.name, entry.stat().st_size, media_type(entry.name), sums.get(entry.name))
+        if is_published(dist, entry.name):
+            size = entry.stat().st_size
+            files[entry.name] = Published(entry.name, size, media_type(entry.name), sums.get(entry.name))
     return files
 
 
@@ -83,7 +86,7 @@ async def downloads_redirect() -> Response:
 @router.get("/downloads/")
 async def downloads_index(request: Request, web: Web) -> Response:
     files = listing(web.dist)
-    sums = (web.dist / CHECKSUMS).read_text("utf-8") if CHECKSUMS in files and web.dist else ""
+    sums = (web.dist / CHECKSUMS).read_text("utf-8") if CHECKSUMS in files and web.dist else ""  # shown as it is
     return render(
         web.templates, request, "downloads.html", files=list(files.values()), sums=sums, has_dist=web.dist is not None
     )
@@ -91,15 +94,14 @@ async def downloads_index(request: Request, web: Web) -> Response:
 
 @router.get("/downloads/{name:path}")
 async def download(name: str, web: Web) -> Response:
-    published = listing(web.dist).get(name)
-    if published is None or web.dist is None:
+    if web.dist is None or not is_published(web.dist, name):
         raise HttpProblem(404, f"No published file is called {name!r}.", links=(("/downloads/", "the downloads"),))
-    return FileResponse(web.dist / published.name, media_type=published.media_type, filename=None)
+    return FileResponse(web.dist / name, media_type=media_type(name), filename=None)
 
 
 def _rdf_file(web: Web, name: str, what: str) -> Path:
     path = web.dist / name if web.dist is not None else None
-    if path is None or name not in listing(web.dist):
+    if path is None or not is_published(web.dist, name):
         raise HttpProblem(
             404,
             f"No {what} is published here: the server was started without {name} in its --dist directory.",
@@ -108,28 +110,15 @@ def _rdf_file(web: Web, name: str, what: str) -> Path:
     return path
 
 
-def _choose(request: Request) -> str:
-    wanted = request.query_params.get("format")
-    if wanted is not None:
-        if wanted not in (*RDF_OUT, "html"):
-            raise HttpProblem(400, f"Unknown format {wanted!r}; use one of: {', '.join([*RDF_OUT, 'html'])}.")
-        return wanted
-    candidates = [(media.split(";")[0], key) for key, (media, _) in RDF_OUT.items()] + [("text/html", "html")]
-    choice = best_choice(request.headers.get("accept"), candidates)
-    if choice is None:
-        raise HttpProblem(406, "Available as Turtle, JSON-LD, RDF/XML, N-Triples and HTML.", {"Vary": "Accept"})
-    return choice
-
-
 def _rdf_answer(path: Path, key: str, sibling: Path | None = None) -> Response:
-    media, fmt = RDF_OUT[key]
+    fmt = BY_KEY[key]
     if key == "ttl":
         body = path.read_bytes()
     elif sibling is not None and sibling.is_file():
         body = sibling.read_bytes()  # the published JSON-LD, with its context, as it is
     else:
-        body = serialize(_triples(path), format=fmt) or b""
-    return Response(body, headers={"Content-Type": media, "Vary": "Accept"})
+        body = serialize(_triples(path), format=fmt.serializer) or b""
+    return Response(body, headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
 
 
 def _triples(path: Path) -> list[Triple]:
@@ -166,7 +155,7 @@ def _summary(path: Path) -> list[dict[str, object]]:
 
 async def _described(request: Request, web: Web, name: str, what: str, sibling: str | None) -> Response:
     path = _rdf_file(web, name, what)
-    key = _choose(request)
+    key = choose_format(request, None)  # as for every resource: ?format=, then Accept
     if key == "html":
         text = path.read_text("utf-8")
         return render(

@@ -82,10 +82,8 @@ NL: dict[str, str] = {
     "no_dist": "Deze server is gestart zonder map met gepubliceerde bestanden (--dist).",
     "language": "English",
     "source_location": "Vindplaats",
-    "see_also": "Zie ook",
     "identifiers": "Identificatie",
     "number": "Nummer",
-    "page_not_found": "Niet gevonden",
 }
 
 EN: dict[str, str] = {
@@ -157,10 +155,8 @@ EN: dict[str, str] = {
     "no_dist": "This server was started without a directory of published files (--dist).",
     "language": "Nederlands",
     "source_location": "Location in the source",
-    "see_also": "See also",
     "identifiers": "Identifiers",
     "number": "Number",
-    "page_not_found": "Not found",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"nl": NL, "en": EN}

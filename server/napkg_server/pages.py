@@ -4,7 +4,7 @@ query page ``/query`` (a plain form; results rendered here as a table, through t
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -18,9 +18,9 @@ from napkg_server.evaluation import QueryAnswer
 from napkg_server.problems import HttpProblem
 from napkg_server.protocol import QueryRequest, SparqlHttpError
 from napkg_server.rendering import page_language, render
-from napkg_server.resources import Link
-from napkg_server.runner import Value, read_solutions
-from napkg_server.web import Web
+from napkg_server.resources import NAP, Link
+from napkg_server.runner import Answer, Value, read_answer
+from napkg_server.web import Web, WebContext
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,7 +31,8 @@ QUERY_PAGE_ACCEPT = "application/sparql-results+json, text/turtle"
 
 @router.get("/")
 async def home(request: Request, web: Web) -> Response:
-    lang = page_language(request).lang
+    language = page_language(request)
+    lang = language.lang
     counts = {k: v.value for k, v in (await web.runner.select("home-counts") or [{}])[0].items()}
     pillars: dict[str, dict[str, object]] = {}
     for row in await web.runner.select("home-action-points"):
@@ -42,7 +43,7 @@ async def home(request: Request, web: Web) -> Response:
         pillar["points"].append(
             (web.lookup.link(row["ap"].value, lang), row["number"].value, row["text"].value, status)
         )  # type: ignore[attr-defined]
-    return render(web.templates, request, "home.html", counts=counts, pillars=list(pillars.values()))
+    return render(web.templates, request, "home.html", language=language, counts=counts, pillars=list(pillars.values()))
 
 
 @dataclass
@@ -63,7 +64,8 @@ def snippet(text: str, term: str, width: int = 90) -> str:
 
 @router.get("/zoeken")
 async def search(request: Request, web: Web) -> Response:
-    lang = page_language(request).lang
+    language = page_language(request)
+    lang = language.lang
     # Control characters (NUL ...) are not text: drop them rather than echo them into the page.
     term = "".join(ch for ch in request.query_params.get("q") or "" if ch.isprintable()).strip()[:MAX_TERM]
     hits: dict[str, Hit] = {}
@@ -72,7 +74,7 @@ async def search(request: Request, web: Web) -> Response:
             iri = row["resource"].value
             hit = hits.get(iri)
             if hit is None:
-                parents = web.lookup.iris(iri, "https://w3id.org/nap-kg/def/actionPoint")
+                parents = web.lookup.iris(iri, NAP + "actionPoint")
                 hit = hits[iri] = Hit(
                     web.lookup.link(iri, lang), [], web.lookup.link(parents[0], lang) if parents else None
                 )
@@ -80,12 +82,14 @@ async def search(request: Request, web: Web) -> Response:
             if text not in hit.texts:
                 hit.texts.append(text)
     ordered = sorted(hits.values(), key=lambda h: (h.parent is not None, h.link.label.lower()))
-    return render(web.templates, request, "search.html", term=term, hits=ordered)
+    return render(web.templates, request, "search.html", language=language, term=term, hits=ordered)
 
 
 @router.get("/about")
 async def about(request: Request, web: Web) -> Response:
-    return render(web.templates, request, "about.html", base_iri=web.base_iri, timeout=web.timeout)
+    return render(
+        web.templates, request, "about.html", base_iri=web.mapping.base_iri, timeout=web.runner.policy.timeout
+    )
 
 
 @dataclass
@@ -95,21 +99,19 @@ class Table:
     total: int
 
 
-def results_table(body: bytes, web: Web) -> Table | str:
-    """A SELECT answer as a table; an ASK answer as "true"/"false"."""
-    data = json.loads(body)
-    if "boolean" in data:
-        return str(data["boolean"]).lower()
-    columns = list(data["head"].get("vars", []))
-    solutions = read_solutions(body)
+def results_table(answer: Answer, web: WebContext, label: Callable[[str], str] = str) -> Table | str:
+    """A SELECT answer as a table whose IRIs link to their pages, shown as ``label`` gives them (by default
+    the IRI itself); an ASK answer as "true"/"false"."""
+    if answer.boolean is not None:
+        return str(answer.boolean).lower()
 
     def cell(value: Value | None) -> tuple[str, str | None]:
         if value is None:
             return ("", None)
-        return (value.value, web.mapping.href(value.value) if value.is_iri else None)
+        return (label(value.value), web.mapping.href(value.value)) if value.is_iri else (value.value, None)
 
-    rows = [[cell(row.get(c)) for c in columns] for row in solutions[:MAX_ROWS]]
-    return Table(columns, rows, len(solutions))
+    rows = [[cell(row.get(c)) for c in answer.columns] for row in answer.rows[:MAX_ROWS]]
+    return Table(answer.columns, rows, len(answer.rows))
 
 
 @router.get("/query")
@@ -128,7 +130,7 @@ async def query_page(request: Request, web: Web) -> Response:
                 outcome_response(QueryRequest(text, None, QUERY_PAGE_ACCEPT), outcome)  # raises
             assert isinstance(outcome, QueryAnswer)
             if outcome.format_key == "json":
-                context["table"] = results_table(outcome.body, web)
+                context["table"] = results_table(read_answer(outcome.body), web)
                 keys = ("csv", "json", "tsv", "xml")
             else:
                 context["graph"] = outcome.body.decode("utf-8")

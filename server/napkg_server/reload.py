@@ -48,8 +48,8 @@ router = APIRouter(include_in_schema=False)
 def new_pool(settings: Settings, dataset: LoadedDataset) -> Pool:
     """The worker pool for ``dataset`` (workers without sockets unless federation is on); with
     ``--remote``, the executor that sends the queries there (no workers, so no sandbox to set up)."""
-    if getattr(settings, "remote", None) is not None:
-        return RemoteExecutor(settings.remote or "", settings.max_concurrent_queries)
+    if settings.remote is not None:
+        return RemoteExecutor(settings.remote, settings.max_concurrent_queries)
     return WorkerPool(dataset.store, settings.max_concurrent_queries, network=bool(settings.federation_allow))
 
 
@@ -68,7 +68,7 @@ class Reloader:
         """Load, fork, switch, retire; raises :class:`DataLoadError` and changes nothing if loading fails."""
         if isinstance(self.pool, RemoteExecutor):
             return await self._reload_remote(self.pool)
-        if getattr(self.settings, "store", None) is not None:
+        if self.settings.store is not None:
             # An on-disk store (--store) is open read-only in the workers; loading into it again in
             # place is not the "new store" this needs. Restart the server to serve new data there.
             raise DataLoadError("reloading serves the data from memory; with --store, restart the server instead")

@@ -83,10 +83,11 @@ async def load_remote(executor: RemoteExecutor, base_iri: str) -> LoadedDataset:
 
 def fetch_remote(settings: Settings) -> LoadedDataset:
     """:func:`load_remote` before the server runs, so an unreachable endpoint stops it from starting."""
-    assert settings.remote is not None
+    endpoint = settings.remote
+    assert endpoint is not None
 
     async def fetch() -> LoadedDataset:
-        executor = RemoteExecutor(settings.remote or "", 1)
+        executor = RemoteExecutor(endpoint, 1)
         await executor.start()
         try:
             return await load_remote(executor, settings.base_iri)

@@ -1,5 +1,6 @@
 """Jinja2 templates (``templates/*.html``, autoescaped) and what every page gets: the language,
-its UI strings, the URL of the same page in the other language, and the formats links.
+its UI strings (``t``, and ``a`` for the saved questions and views), the URL of the same page in
+the other language, and the formats links.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from napkg_server.i18n import STRINGS, choose_language, other_language
+from napkg_server import analysis_text, i18n
+from napkg_server.i18n import choose_language, other_language
 
 TEMPLATES_DIR = resources.files("napkg_server") / "templates"
 STATIC_DIR = resources.files("napkg_server") / "static"
@@ -43,6 +45,7 @@ def shorten(text: str, limit: int = 160) -> str:
 class PageLanguage:
     lang: str
     t: dict[str, str]
+    a: dict[str, str]
     switch_url: str
     switch_lang: str
 
@@ -51,12 +54,8 @@ def page_language(request: Request) -> PageLanguage:
     lang = choose_language(request.query_params.get("lang"), request.headers.get("accept-language"))
     other = other_language(lang)
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"] + [("lang", other)]
-    return PageLanguage(lang, STRINGS[lang], f"{request.url.path}?{urlencode(params)}", other)
-
-
-def with_lang(url: str, lang: str) -> str:
-    """``url`` carrying ``lang=`` so that links keep an explicitly chosen language."""
-    return f"{url}{'&' if '?' in url else '?'}lang={lang}"
+    switch_url = f"{request.url.path}?{urlencode(params)}"
+    return PageLanguage(lang, i18n.STRINGS[lang], analysis_text.STRINGS[lang], switch_url, other)
 
 
 def render(
@@ -66,15 +65,17 @@ def render(
     *,
     status: int = 200,
     headers: dict[str, str] | None = None,
+    language: PageLanguage | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    language = page_language(request)
+    """``template`` as the response; ``language`` is the request's (pass it when the handler already has it)."""
+    language = language or page_language(request)
     body = env.get_template(template).render(
         lang=language.lang,
         t=language.t,
+        a=language.a,
         switch_url=language.switch_url,
         switch_lang=language.switch_lang,
-        path=request.url.path,
         **context,
     )
     return HTMLResponse(body, status, headers={"Vary": HTML_VARY, **(headers or {})})

@@ -46,19 +46,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from napkg_graph.vocab import ADMS, ELI, ONTOLOGY_IRI
+from napkg_graph.vocab import NAP_URI as NAP
 from pyoxigraph import Literal, NamedNode, Store
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-ONTOLOGY_NAMESPACE = "https://w3id.org/nap-kg/def/"
-ONTOLOGY_IRI = ONTOLOGY_NAMESPACE.rstrip("/")
-ELI_TITLE = "http://data.europa.eu/eli/ontology#title"
+ELI_TITLE = str(ELI.title)
 
 # Suffixes people paste, and the format each one names.
 SUFFIXES: dict[str, str] = {"ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "rdf", "html": "html"}
 # Characters a path segment of our IRIs may hold (the dataset's IRIs use far fewer).
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@%-]+$")
 LABEL_PROPERTIES = (str(SKOS.prefLabel), str(RDFS.label), str(DCTERMS.title), ELI_TITLE)
-NAP = ONTOLOGY_NAMESPACE
 # Every predicate Lookup is asked about: the mirror of a remote endpoint holds these statements
 # (queries/lookup-mirror.rq lists the same; a test keeps the two equal). Add one here to read it.
 LOOKUP_PREDICATES: tuple[str, ...] = (
@@ -86,8 +85,8 @@ PREFIXES: dict[str, str] = {
     str(TIME): "time",
     str(FOAF): "foaf",
     str(XSD): "xsd",
-    "http://data.europa.eu/eli/ontology#": "eli",
-    "http://www.w3.org/ns/adms#": "adms",
+    str(ELI): "eli",
+    str(ADMS): "adms",
     "http://purl.org/vocab/vann/": "vann",
     "http://www.w3.org/ns/dcat#": "dcat",
 }
@@ -114,7 +113,7 @@ class IriMapping:
         segments = path.split("/")
         if not path or any(s in ("", ".", "..") or not _SEGMENT.match(s) for s in segments):
             return None
-        iri = ONTOLOGY_NAMESPACE + "/".join(segments[1:]) if segments[0] == "def" else self.base_iri + path
+        iri = NAP + "/".join(segments[1:]) if segments[0] == "def" else self.base_iri + path
         try:
             NamedNode(iri)
         except ValueError:
@@ -125,8 +124,8 @@ class IriMapping:
         """The local URL of ``iri`` when this server serves it, else None (an outside IRI)."""
         if iri == ONTOLOGY_IRI:
             return "/def"
-        if iri.startswith(ONTOLOGY_NAMESPACE):
-            return "/def/" + iri[len(ONTOLOGY_NAMESPACE) :]
+        if iri.startswith(NAP):
+            return "/def/" + iri[len(NAP) :]
         if iri.startswith(self.base_iri) and len(iri) > len(self.base_iri):
             return "/" + iri[len(self.base_iri) :]
         return None
@@ -136,11 +135,12 @@ class IriMapping:
         return self.local_url(iri) or iri
 
 
-def _pick(literals: Iterable[Literal], lang: str) -> str | None:
-    """The literal in ``lang``, else Dutch, English, untagged, anything (sorted for stability)."""
+def pick_text(texts: Iterable[tuple[str, str | None]], lang: str) -> str | None:
+    """Of (text, language tag) pairs, the text in ``lang``, else Dutch, English, untagged, anything
+    (sorted for stability: the first text per language wins)."""
     by_lang: dict[str, str] = {}
-    for literal in sorted(literals, key=lambda lit: lit.value):
-        by_lang.setdefault(literal.language or "", literal.value)
+    for text, tag in sorted(texts, key=lambda pair: pair[0]):
+        by_lang.setdefault(tag or "", text)
     for choice in (lang, "nl", "en", ""):
         if choice in by_lang:
             return by_lang[choice]
@@ -161,7 +161,7 @@ class Lookup:
             return True
         if next(self._store.quads_for_pattern(None, None, node), None) is not None:
             return True
-        return any(g == node for g in self._store.named_graphs())
+        return self._store.contains_named_graph(node)
 
     def objects(self, iri: str, predicate: str) -> list[NamedNode | Literal]:
         if predicate not in _LOOKUP_PREDICATES:
@@ -174,7 +174,7 @@ class Lookup:
         return [seen[k] for k in sorted(seen)]
 
     def literal(self, iri: str, predicate: str, lang: str) -> str | None:
-        return _pick((o for o in self.objects(iri, predicate) if isinstance(o, Literal)), lang)
+        return pick_text(((o.value, o.language) for o in self.objects(iri, predicate) if isinstance(o, Literal)), lang)
 
     def iris(self, iri: str, predicate: str) -> list[str]:
         return [o.value for o in self.objects(iri, predicate) if isinstance(o, NamedNode)]

@@ -26,13 +26,14 @@ without the data changing (``NOW()``, ``RAND()``, ``UUID()``, ``STRUUID()``, ``B
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 
 from napkg_server.answers import QueryExecutor
 from napkg_server.evaluation import QueryAnswer, QueryJob, QueryOutcome
+from napkg_server.query_scan import keywords
 
-_VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(|\bSERVICE\b", re.IGNORECASE)
+# Keywords whose answer can change while the data does not (the same scan that build_job ran, memoised).
+_VOLATILE = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE", "SERVICE"})
 
 
 class ResultCache:
@@ -52,13 +53,10 @@ class ResultCache:
         return self._size
 
     async def execute(self, job: QueryJob, timeout: float) -> QueryOutcome:
-        cacheable = self._max_bytes > 0 and not _VOLATILE.search(job.query)
+        cacheable = self._max_bytes > 0 and not keywords(job.query) & _VOLATILE
         if cacheable:
-            try:
-                answer = self._entries[job]
-            except (KeyError, TypeError):  # TypeError: a binding that is not hashable
-                pass
-            else:
+            answer = self._entries.get(job)
+            if answer is not None:
                 self._entries.move_to_end(job)
                 self.hits += 1
                 return answer
@@ -70,10 +68,7 @@ class ResultCache:
         return outcome
 
     def _store(self, job: QueryJob, answer: QueryAnswer) -> None:
-        try:
-            previous = self._entries.pop(job, None)
-        except TypeError:
-            return
+        previous = self._entries.pop(job, None)
         if previous is not None:
             self._size -= len(previous.body)
         self._entries[job] = answer

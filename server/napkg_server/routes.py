@@ -1,7 +1,8 @@
 """HTTP routes: ``/sparql`` (SPARQL 1.1 Protocol, query side) and ``/health``.
 
-The routes reach the data only through :class:`EndpointContext`, which the app puts
-on ``app.state`` and FastAPI injects; tests can swap it with a dependency override.
+The routes reach the data only through :class:`EndpointContext`, which the app puts on
+``app.state`` (anew on every reload): FastAPI injects it into ``/health``, and
+:mod:`napkg_server.fast_path` hands it to the ``/sparql`` handlers itself.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from napkg_server.protocol import (
 )
 from napkg_server.service_description import (
     HTML_PAGE,
+    PublishedIdentity,
     choose_description_format,
-    published_identity,
     render_description,
     render_page,
 )
@@ -41,6 +42,7 @@ class EndpointContext:
     policy: QueryPolicy
     max_request_bytes: int
     version: str
+    identity: PublishedIdentity | None = None  # the catalog's IRIs, when dist/ holds the built dataset's catalog
 
 
 async def endpoint_context(request: Request) -> EndpointContext:
@@ -71,9 +73,7 @@ def describe_service(request: Request, wanted: DescriptionRequest, context: Cont
         page = render_page(endpoint, context.dataset, timeout, context.version)
         return HTMLResponse(page, headers=VARY)
     assert not isinstance(choice, str)
-    settings = request.app.state.settings
-    identity = published_identity(settings.base_iri, settings.dist)
-    body = render_description(endpoint, context.dataset, timeout, choice, identity)
+    body = render_description(endpoint, context.dataset, timeout, choice, context.identity)
     return Response(body, headers={**VARY, "Content-Type": choice.content_type})
 
 

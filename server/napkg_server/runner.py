@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from pyoxigraph import Literal, NamedNode
 
-from napkg_server.answers import QueryExecutor, QueryPolicy
+from napkg_server.answers import QueryExecutor, QueryPolicy, run_job
 from napkg_server.evaluation import QueryAnswer, QueryJob, QueryOutcome
 from napkg_server.problems import HttpProblem
-from napkg_server.remote import RemoteUnavailableError
-from napkg_server.workers import QueryTimeoutError, WorkerCrashedError
+from napkg_server.protocol import SparqlHttpError
+from napkg_server.store import read_query
 
 
 @dataclass(frozen=True)
@@ -34,27 +32,33 @@ class Value:
 Row = dict[str, Value]
 
 
-@cache
-def server_query(name: str) -> str:
-    """The text of ``queries/<name>.rq`` (read once)."""
-    return (resources.files("napkg_server") / "queries" / f"{name}.rq").read_text("utf-8")
+@dataclass(frozen=True)
+class Answer:
+    """A SPARQL JSON answer, parsed once: a SELECT's columns and rows, or an ASK's boolean."""
+
+    columns: list[str]
+    rows: list[Row]
+    boolean: bool | None = None
+
+
+def read_answer(body: bytes) -> Answer:
+    """``body`` (SPARQL 1.1 JSON results) with its values as :class:`Value`, unbound variables left out."""
+    data = json.loads(body)
+    if "boolean" in data:
+        return Answer([], [], data["boolean"])
+    rows = [
+        {
+            name: Value(term["value"], term["type"] == "uri", term.get("xml:lang"), term.get("datatype"))
+            for name, term in binding.items()
+        }
+        for binding in data.get("results", {}).get("bindings", [])
+    ]
+    return Answer(list(data["head"].get("vars", [])), rows)
 
 
 def read_solutions(body: bytes) -> list[Row]:
-    """SPARQL 1.1 JSON results as rows of :class:`Value` (unbound variables left out)."""
-    data = json.loads(body)
-    rows = []
-    for binding in data.get("results", {}).get("bindings", []):
-        row = {}
-        for name, term in binding.items():
-            row[name] = Value(
-                term["value"],
-                term["type"] == "uri",
-                term.get("xml:lang"),
-                term.get("datatype"),
-            )
-        rows.append(row)
-    return rows
+    """The rows of a SELECT answer in SPARQL 1.1 JSON (see :func:`read_answer`)."""
+    return read_answer(body).rows
 
 
 Binding = NamedNode | Literal
@@ -69,13 +73,9 @@ class QueryRunner:
 
     async def run(self, job: QueryJob) -> QueryOutcome:
         try:
-            return await self.executor.execute(job, self.policy.timeout)
-        except QueryTimeoutError as error:
-            raise HttpProblem(503, f"The query took longer than the time limit of {error.limit:g} s.") from None
-        except WorkerCrashedError:
-            raise HttpProblem(500, "The query worker stopped unexpectedly; it was replaced.") from None
-        except RemoteUnavailableError as error:
-            raise HttpProblem(502, str(error), {"Retry-After": "5"}) from None
+            return await run_job(self.executor, job, self.policy)
+        except SparqlHttpError as error:  # the same failure, as a page for people
+            raise HttpProblem(error.status, error.message, error.headers) from None
 
     def job(self, query: str, bindings: dict[str, Binding], *, solutions: str | None, graph: str | None) -> QueryJob:
         return QueryJob(
@@ -89,14 +89,14 @@ class QueryRunner:
 
     async def select(self, name: str, **bindings: Binding) -> list[Row]:
         """Rows of the SELECT ``queries/<name>.rq`` with ``bindings`` substituted."""
-        outcome = await self.run(self.job(server_query(name), bindings, solutions="json", graph=None))
+        outcome = await self.run(self.job(read_query(name), bindings, solutions="json", graph=None))
         if not isinstance(outcome, QueryAnswer):
             raise HttpProblem(500, f"Query {name}.rq failed: {outcome.message}")
         return read_solutions(outcome.body)
 
     async def construct(self, name: str, fmt: str, **bindings: Binding) -> bytes:
         """The graph of the CONSTRUCT ``queries/<name>.rq``, serialised as format ``fmt``."""
-        outcome = await self.run(self.job(server_query(name), bindings, solutions=None, graph=fmt))
+        outcome = await self.run(self.job(read_query(name), bindings, solutions=None, graph=fmt))
         if not isinstance(outcome, QueryAnswer):
             raise HttpProblem(500, f"Query {name}.rq failed: {outcome.message}")
         return outcome.body

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -58,8 +59,9 @@ class LoadedDataset:
     info: DatasetInfo
 
 
+@cache
 def read_query(name: str) -> str:
-    """The text of ``queries/<name>.rq`` beside this module."""
+    """The text of ``queries/<name>.rq`` beside this module (read once per process)."""
     return (resources.files("napkg_server") / "queries" / f"{name}.rq").read_text("utf-8")
 
 
@@ -83,9 +85,8 @@ def file_checksum(paths: Sequence[Path]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def load_store(sources: Sequence[DataSource], base_iri: str) -> Store:
-    """A new in-memory store holding every source; relative IRIs resolve against ``base_iri``."""
-    store = Store()
+def check_sources(sources: Sequence[DataSource]) -> None:
+    """Refuse, before anything is loaded, a missing file, an unknown kind, or graphs put where they cannot go."""
     for source in sources:
         fmt = rdf_format_for(source.path)
         if not source.path.is_file():
@@ -95,15 +96,33 @@ def load_store(sources: Sequence[DataSource], base_iri: str) -> Store:
                 f"{source.path}: a {fmt.name} file holds its own graphs; "
                 "only triples files can be put into a named graph"
             )
+
+
+def load_store(sources: Sequence[DataSource], base_iri: str, store: Store | None = None) -> Store:
+    """``store`` (a new in-memory one by default) with every source loaded into it; relative IRIs resolve
+    against ``base_iri``."""
+    check_sources(sources)
+    store = Store() if store is None else store
+    for source in sources:
         try:
             target = NamedNode(source.graph) if source.graph is not None else None
             # A dump this project wrote and checksummed is not validated again (see napkg_server.checksums).
             store.bulk_load(
-                path=source.path, format=fmt, base_iri=base_iri, to_graph=target, lenient=written_by_us(source.path)
+                path=source.path,
+                format=rdf_format_for(source.path),
+                base_iri=base_iri,
+                to_graph=target,
+                lenient=written_by_us(source.path),
             )
         except (SyntaxError, ValueError, OSError) as error:
             raise DataLoadError(f"{source.path}: {error}") from error
     return store
+
+
+def describe_files(store: Store, sources: Sequence[DataSource]) -> DatasetInfo:
+    """:func:`describe_store` for a store loaded from ``sources``, with their checksum."""
+    paths = [s.path for s in sources]
+    return describe_store(store, file_checksum(paths), [str(p) for p in paths])
 
 
 def _count(solutions: object) -> int:
@@ -140,10 +159,5 @@ def describe_store(store: Store, checksum: str, files: Sequence[str]) -> Dataset
 
 def load_dataset(sources: Sequence[DataSource], base_iri: str) -> LoadedDataset:
     """Load, checksum and describe the data files (the one-time start-up work)."""
-    for source in sources:
-        if not source.path.is_file():
-            raise DataLoadError(f"{source.path}: no such file")
     store = load_store(sources, base_iri)
-    paths = [s.path for s in sources]
-    info = describe_store(store, file_checksum(paths), [str(p) for p in paths])
-    return LoadedDataset(store, info)
+    return LoadedDataset(store, describe_files(store, sources))

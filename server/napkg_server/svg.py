@@ -10,23 +10,15 @@ so that tests can count them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 # A presentation attribute, not a style attribute: the pages' Content-Security-Policy allows no inline styles.
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 INK, MUTED, EXPLICIT, CURATED, UNCOVERED = "#1f2933", "#616e7c", "#1d4e89", "#d9822b", "#fdecea"
 
-# Status keys (skos:notation) in reading order: done, on track, under way, ongoing, consultation, late, n/a.
-STATUS_ORDER = (
-    "voltooid",
-    "in-uitvoering-volgens-planning",
-    "in-uitvoering",
-    "doorlopend",
-    "in-formele-consultatie",
-    "in-uitvoering-maar-met-vertraging",
-    "niet-van-toepassing",
-)
+# Fill and ink per status key (skos:notation), in reading order (the order of the bars and the legend):
+# done, on track, under way, ongoing, consultation, late, n/a.
 STATUS_COLOURS = {
     "voltooid": ("#1b7837", "#fff"),
     "in-uitvoering-volgens-planning": ("#5aae61", "#fff"),
@@ -86,6 +78,18 @@ class Column:
     href: str
 
 
+def _place(items: Sequence[Row | Column], start: float, cell: float, gap: float) -> tuple[dict[int, float], float]:
+    """Where each item starts along one axis, ``cell`` apart with an extra ``gap`` where the group
+    changes; and where the last one ends."""
+    at: dict[int, float] = {}
+    previous = None
+    for item in items:
+        if previous is not None and item.group != previous:
+            start += gap
+        at[item.key], previous, start = start, item.group, start + cell
+    return at, start
+
+
 def coverage_matrix(
     rows: Sequence[Row],
     columns: Sequence[Column],
@@ -96,20 +100,8 @@ def coverage_matrix(
     """Principles (rows) by action points (columns): a filled square where a text names the principle,
     an outlined square where the analysts align the action point with it (both: filled and outlined)."""
     cell, gap, left, top = 18, 10, 300, 74
-    col_x: dict[int, float] = {}
-    x = left
-    previous = None
-    for c in columns:
-        if previous is not None and c.group != previous:
-            x += gap
-        col_x[c.key], previous, x = x, c.group, x + cell
-    row_y: dict[int, float] = {}
-    y = top
-    previous = None
-    for r in rows:
-        if previous is not None and r.group != previous:
-            y += gap
-        row_y[r.key], previous, y = y, r.group, y + cell
+    col_x, x = _place(columns, left, cell, gap)
+    row_y, y = _place(rows, top, cell, gap)
     width, legend_y = x + 105, y + 26
     height = legend_y + 58
     body: list[str] = []
@@ -217,7 +209,6 @@ class Node:
     href: str
     group: int = 0  # the pillar, for action points
     y: float = 0.0
-    links: list[str] = field(default_factory=list)
 
 
 EDGE_STYLE = {
@@ -337,12 +328,10 @@ def link_map(
 # ---------------------------------------------------------------- status overview
 
 
-def status_bars(
-    counts: dict[int, dict[str, int]], labels: dict[str, str], s: dict[str, str], *, unit: float = 26
-) -> str:
+def status_bars(counts: dict[int, dict[str, int]], labels: dict[str, str], s: dict[str, str]) -> str:
     """Per pillar a stacked horizontal bar: one segment per status, its count printed in it; legend below."""
-    left, top, bar_h, gap = 130, 40, 30, 16
-    keys = [k for k in STATUS_ORDER if any(k in c for c in counts.values())]
+    left, top, bar_h, gap, unit = 130, 40, 30, 16, 26
+    keys = [k for k in STATUS_COLOURS if any(k in c for c in counts.values())]
     keys += sorted({k for c in counts.values() for k in c} - set(keys))
     most = max([sum(c.values()) for c in counts.values()], default=0)
     width = left + max(most, 10) * unit + 60

@@ -5,16 +5,16 @@ The templates only lay these out; labels are chosen here, by language with fallb
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from napkg_server.resources import Link, Lookup
+from napkg_server.resources import ELI_TITLE, NAP, Link, Lookup, pick_text
 from napkg_server.runner import QueryRunner, Row, Value
 
-NAP = "https://w3id.org/nap-kg/def/"
 ORG = "http://www.w3.org/ns/org#"
 
 # Page kind by rdf:type, most specific first; anything else gets the generic page.
@@ -27,7 +27,7 @@ INBOUND_KINDS: tuple[tuple[str, str], ...] = (
     (ORG + "Organization", "organisation"),
 )
 OUTBOUND_PROPERTIES = (str(RDFS.seeAlso), str(SKOS.exactMatch))
-DESCRIPTION_PROPERTIES = (str(SKOS.definition), "http://data.europa.eu/eli/ontology#title", str(DCTERMS.description))
+DESCRIPTION_PROPERTIES = (str(SKOS.definition), ELI_TITLE, str(DCTERMS.description))
 
 
 def page_kind(types: set[str]) -> str:
@@ -37,12 +37,8 @@ def page_kind(types: set[str]) -> str:
 
 
 def pick(values: list[Value], lang: str) -> str | None:
-    """The value in ``lang``, else Dutch, English, untagged, any."""
-    by_lang = {v.lang or "": v.value for v in sorted(values, key=lambda v: v.value)}
-    for choice in (lang, "nl", "en", ""):
-        if choice in by_lang:
-            return by_lang[choice]
-    return None
+    """The value in ``lang``, else Dutch, English, untagged, any (as :class:`Lookup` picks labels)."""
+    return pick_text(((v.value, v.lang) for v in values), lang)
 
 
 @dataclass
@@ -136,21 +132,33 @@ class Views:
 
     async def action_point(self, iri: str, lang: str) -> dict[str, object]:
         node = NamedNode(iri)
-        facts = (await self.runner.select("action-point", resource=node) or [{}])[0]
-        value = {k: v.value for k, v in facts.items()}
+        facts_rows, responsibility_rows, status_rows, update_rows, citations, alignments = await asyncio.gather(
+            *(
+                self.runner.select(name, resource=node)
+                for name in (
+                    "action-point",
+                    "action-point-responsibilities",
+                    "action-point-status",
+                    "action-point-updates",
+                    "action-point-citations",
+                    "action-point-alignments",
+                )
+            )
+        )
+        value = {k: v.value for k, v in (facts_rows or [{}])[0].items()}
         responsibilities = [
             (self.lookup.link(r["organisation"].value, lang), self.link(_iri(r, "role"), lang))
-            for r in await self.runner.select("action-point-responsibilities", resource=node)
+            for r in responsibility_rows
         ]
         statuses: dict[str, dict[str, object]] = {}
-        for row in await self.runner.select("action-point-status", resource=node):
+        for row in status_rows:
             entry = statuses.setdefault(row["report"].value, {"report": self.lookup.link(row["report"].value, lang)})
             if "status" in row:
                 entry["status"] = self.lookup.link(row["status"].value, lang)
             if "explanationText" in row:
                 entry["explanation"] = row["explanationText"].value
                 entry["explanation_link"] = self.link(_iri(row, "explanation"), lang)
-        updates = _group_rows(await self.runner.select("action-point-updates", resource=node), "paragraph")
+        updates = _group_rows(update_rows, "paragraph")
         letter = [
             {
                 "paragraph": self.lookup.link(key, lang),
@@ -160,8 +168,6 @@ class Views:
             }
             for key, rows in updates.items()
         ]
-        citations = await self.runner.select("action-point-citations", resource=node)
-        alignments = await self.runner.select("action-point-alignments", resource=node)
         return {
             **self.summary(iri, lang),
             "number": value.get("number", ""),
@@ -236,8 +242,8 @@ class Views:
         return {
             **self.summary(iri, lang),
             "kind": kind,
-            "explicit": self._ordered(explicit, lang),
-            "letter": self._ordered(letter, lang),
+            "explicit": [(self.lookup.link(ap, lang), self.action(ap), ps) for ap, ps in _sorted_items(explicit)],
+            "letter": [(self.lookup.link(paragraph, lang), ps) for paragraph, ps in _sorted_items(letter)],
             "curated": [
                 (self.lookup.link(ap, lang), self.action(ap), pick(v, lang) or "") for ap, v in _sorted_items(curated)
             ],
@@ -247,9 +253,6 @@ class Views:
     def action(self, iri: str) -> str:
         """The action text of an action point (Dutch, as the report has it), to show beside its link."""
         return self.lookup.literal(iri, NAP + "actionText", "nl") or ""
-
-    def _ordered(self, groups: dict[str, list[Passage]], lang: str) -> list[tuple[Link, str, list[Passage]]]:
-        return [(self.lookup.link(key, lang), self.action(key), passages) for key, passages in _sorted_items(groups)]
 
     async def generic(self, iri: str, lang: str) -> dict[str, object]:
         node = NamedNode(iri)

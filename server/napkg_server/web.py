@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from jinja2 import Environment
+from napkg_graph.iris import Iris
 
 from napkg_server.resources import IriMapping, Lookup
 from napkg_server.runner import QueryRunner
@@ -22,8 +23,11 @@ class WebContext:
     views: Views
     templates: Environment
     dist: Path | None
-    base_iri: str
-    timeout: float
+
+    @property
+    def iris(self) -> Iris:
+        """The IRI scheme (napkg_graph.iris) under the served base IRI."""
+        return Iris(self.mapping.base_iri)
 
 
 async def web_context(request: Request) -> WebContext:
