@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph
 import pytest
-from napkg_graph.config import DEFAULT_BASE_IRI, REPO_ROOT, BuildSettings
+from napkg_graph.config import DEFAULT_BASE_IRI, BuildSettings
 from napkg_graph.pipeline import BuildResult, build
 from napkg_graph.validate import load_shapes
 from napkg_graph.vocab import ONTOLOGY_FILE
@@ -16,8 +16,6 @@ from rdflib import Graph
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.live_server import LiveServer, live_server
-
-SHARED = REPO_ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

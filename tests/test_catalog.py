@@ -1,6 +1,6 @@
 """dist/catalog.ttl: a DCAT catalog of the dataset that open-data portals accept. Validated with the official
-DCAT-AP 3.0.1 and DCAT-AP-NL 3.0 shapes (../shared/dcat-shapes, copied verbatim; see its README for which files
-are violations and which are warnings), and checked against the files it describes."""
+DCAT-AP 3.0.1 and DCAT-AP-NL 3.0 shapes (tests/vendor/dcat-shapes, copied verbatim with their licences; see its
+README for which files are violations and which are warnings), and checked against the files it describes."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from rdflib.compare import graph_diff, isomorphic
 DCAT = Namespace(str(rdflib.namespace.DCAT))
 XSD = Namespace(str(rdflib.namespace.XSD))
 
-SHAPES = Path(__file__).parents[2] / "shared" / "dcat-shapes"
+SHAPES = Path(__file__).parent / "vendor" / "dcat-shapes"
 DCAT_AP = SHAPES / "dcat-ap-3.0.1"
 DCAT_AP_NL = SHAPES / "dcat-ap-nl-3.0"
 VIOLATION_SHAPES = [
