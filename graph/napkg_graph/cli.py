@@ -14,6 +14,8 @@ from . import __doc__ as package_doc
 from .config import BuildSettings
 from .dataset import union
 from .pipeline import BuildFailed, build, build_and_validate
+from .sources import SourceError
+from .user_errors import UserError, read_rdf
 from .validate import ENGINES, check, load_shapes
 from .vocab import ontology
 
@@ -55,7 +57,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.files:
         data = Dataset()
         for path in args.files:
-            data.parse(path)
+            read_rdf(data, Path(path))
         report = check(union(data), load_shapes(settings), ontology(), engine=args.engine)
     else:
         _, _, report = build_and_validate(settings, _progress, engine=args.engine)
@@ -176,4 +178,14 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    raise SystemExit(args.func(args))
+    try:
+        code = args.func(args)
+    except (UserError, SourceError) as exc:
+        # A mistake in the user's input: one line, no traceback; exit 2 as argparse does for bad flags.
+        print(f"napkg: error: {exc}", file=sys.stderr)
+        code = 2
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"napkg: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        code = 2
+    raise SystemExit(code)

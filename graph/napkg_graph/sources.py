@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from .letter import Paragraph, read_paragraphs
+from .user_errors import yaml_problem
 
 STATUS_VALUES = (
     "Voltooid",
@@ -104,7 +105,9 @@ def _yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise SourceError(f"{path}: not valid YAML: {exc}") from exc
+        raise SourceError(yaml_problem(path, exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: not UTF-8 (byte at offset {exc.start})") from exc
 
 
 def _require(record: dict[str, Any], key: str, path: Path) -> Any:
