@@ -7,11 +7,11 @@ from functools import cache
 from rdflib import OWL, RDF, Graph, Namespace, URIRef
 from rdflib.namespace import ClosedNamespace
 
-from .config import REPO_ROOT
+from .config import DATA_DIR
 
 NAP_URI = "https://w3id.org/nap-kg/def/"
 ONTOLOGY_IRI = "https://w3id.org/nap-kg/def"
-ONTOLOGY_FILE = REPO_ROOT / "ontology" / "nap.ttl"
+ONTOLOGY_FILE = DATA_DIR / "ontology" / "nap.ttl"
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")

@@ -29,6 +29,7 @@ class ServerStartError(RuntimeError):
 class LiveServer:
     base_url: str
     pid: int
+    log: Path | None = None  # the server's stdout and stderr, while it runs
 
     @property
     def sparql_url(self) -> str:
@@ -87,15 +88,18 @@ def live_server(
     env: Mapping[str, str] | None = None,
     startup_timeout: float = 30.0,
     attempts: int = 3,
+    program: Sequence[str] = (sys.executable, "-m", "napkg_server"),
+    cwd: Path | None = None,
 ) -> Iterator[LiveServer]:
     """Run the server on ``data`` (and ``named_graphs`` as IRI/file pairs) until the block ends.
 
     ``env`` adds environment variables (such as ``NAPKG_...`` settings) for the server;
     ``dist`` is the directory of published files it serves under /downloads/.
 
+    ``program`` is the server's command (``napkg serve`` of another installation, for example), run in ``cwd``.
     A port taken between choosing and binding it is retried with another one.
     """
-    command = [sys.executable, "-m", "napkg_server", "--host", HOST, "--log-level", "warning"]
+    command = [*program, "--host", HOST, "--log-level", "warning"]
     if data:
         command += ["--data", *map(str, data)]
     for iri, path in named_graphs:
@@ -113,6 +117,7 @@ def live_server(
                     stdout=log_stream,
                     stderr=subprocess.STDOUT,
                     env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
+                    cwd=cwd,
                 )
             base_url = f"http://{HOST}:{port}"
             try:
@@ -126,6 +131,6 @@ def live_server(
         else:
             raise ServerStartError(f"no free port after {attempts} attempts")
         try:
-            yield LiveServer(base_url, process.pid)
+            yield LiveServer(base_url, process.pid, log)
         finally:
             _stop(process)
