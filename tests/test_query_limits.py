@@ -19,14 +19,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.generated_data import P, write_numbers
 from tests.support.live_server import LiveServer, live_server
 
 pytestmark = pytest.mark.slow
 
 LIMIT = 2.0
 WORKERS = 2
-SUBJECTS = 1500
-P = "<https://example.org/gen/p>"
 # 1500^3 rows: each of these runs inside one pyoxigraph call that nothing interrupts.
 CROSS_PRODUCT = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?a {P} ?x . ?b {P} ?y . ?c {P} ?z }}"
 ORDER_BY = f"SELECT ?a WHERE {{ ?a {P} ?x . ?b {P} ?y . ?c {P} ?z FILTER(?x + ?y + ?z < 0) }} ORDER BY ?a"
@@ -43,10 +42,7 @@ ARGS = ["--query-timeout", str(LIMIT), "--max-concurrent-queries", str(WORKERS),
 
 @pytest.fixture(scope="module")
 def numbers(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("generated") / "numbers.nt"
-    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
-    data.write_text("".join(f'<https://example.org/gen/s{i}> {P} "{i}"^^{integer} .\n' for i in range(SUBJECTS)))
-    return data
+    return write_numbers(tmp_path_factory.mktemp("generated"))
 
 
 @pytest.fixture(scope="module")
@@ -117,14 +113,32 @@ def test_slow_query_is_stopped_while_other_clients_are_served(server: LiveServer
     run(scenario())
 
 
+def settled_workers(server: LiveServer) -> list[int]:
+    """The worker pids once the pool is at full strength and the same for 0.3 s: a worker a previous test had
+    stopped may still be exiting, and its replacement starting, when a test begins."""
+    deadline, stable_since, last = time.monotonic() + 3 * LIMIT, time.monotonic(), server.worker_pids()
+    while time.monotonic() < deadline:
+        pids = server.worker_pids()
+        if pids != last or len(pids) != WORKERS:
+            stable_since, last = time.monotonic(), pids
+        elif time.monotonic() - stable_since >= 0.3:
+            return pids
+        time.sleep(0.02)
+    pytest.fail(f"workers did not settle: {server.worker_pids()}")
+
+
 def test_stopped_query_frees_its_worker(server: LiveServer) -> None:
-    before = server.worker_pids()
+    before = settled_workers(server)
     assert len(before) == WORKERS
     assert_stopped(httpx.get(server.sparql_url, params={"query": CROSS_PRODUCT}, timeout=30))
     after = wait_for_workers(server, before)
     killed = set(before) - set(after)
     # Only the worker that ran the query was killed (and reaped); the other one lives on.
     assert len(killed) == 1 and len(set(after) & set(before)) == WORKERS - 1
+    # Reaped, not left a zombie: the server collects it as the kernel reports the exit, a moment later.
+    deadline = time.monotonic() + LIMIT
+    while any(Path(f"/proc/{pid}").exists() for pid in killed) and time.monotonic() < deadline:
+        time.sleep(0.02)
     assert not any(Path(f"/proc/{pid}").exists() for pid in killed)
     # Nothing keeps computing the stopped query: the workers are idle.
     used, window = cpu_seconds(after), 0.5

@@ -112,6 +112,29 @@ def test_reload_swaps_data_while_running_queries_finish_on_the_old(server: LiveS
     assert len(server.worker_pids()) == 2
 
 
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError(f"no VmRSS for {pid}")
+
+
+def test_reloads_release_the_old_store(tmp_path: Path) -> None:
+    """Issue 13: each reload kept the whole old store alive (old pools chained through ``_successor``,
+    the first held by the app), so memory grew by one store per reload."""
+    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+    data = tmp_path / "large.nt"
+    data.write_text("".join(f'<https://example.org/gen/s{i}> {P} "{i}"^^{integer} .\n' for i in range(150_000)))
+    with live_server([data], args=["--max-concurrent-queries", "2"]) as running, httpx.Client(timeout=60) as c:
+        sizes = []
+        for _ in range(10):
+            workers = running.worker_pids()
+            assert c.post(running.base_url + "/admin/reload").status_code == 200
+            assert wait_for(lambda workers=workers: not set(running.worker_pids()) & set(workers))
+            sizes.append(rss_kib(running.pid))
+        assert sizes[-1] <= 1.1 * sizes[0], f"server RSS after each reload (KiB): {sizes}"
+
+
 def test_sighup_reloads_and_a_broken_file_changes_nothing(server: LiveServer, data: Path) -> None:
     with httpx.Client(base_url=server.base_url, timeout=30) as c:
         write_data(data, "v3")

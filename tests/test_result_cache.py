@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import doctest
 
-import napkg_server.result_cache
 from napkg_server.evaluation import QueryAnswer, QueryJob, QueryOutcome, QueryRefused, Refusal
 from napkg_server.result_cache import ResultCache
 from pyoxigraph import NamedNode
@@ -76,8 +74,3 @@ def test_bounded_by_bytes_least_recently_used_first() -> None:
     run(off, job("a"))
     run(off, job("a"))
     assert len(pool.jobs) == 6
-
-
-def test_docstring_example() -> None:
-    result = doctest.testmod(napkg_server.result_cache)
-    assert result.attempted > 0 and result.failed == 0

@@ -1,11 +1,9 @@
 """Unit tests of the pieces the endpoint is built from: Accept negotiation, the keyword scanner, settings from
-the environment and flags, loading errors, and the modules' docstring examples."""
+the environment and flags, loading errors. (The modules' docstring examples run as tests: --doctest-modules.)"""
 
 from __future__ import annotations
 
 import argparse
-import doctest
-import importlib
 import json
 from pathlib import Path
 
@@ -14,13 +12,6 @@ import pytest
 DATA = Path(__file__).parent / "data" / "endpoint"
 
 # --- Units the server is built from --------------------------------------------------------
-
-
-@pytest.mark.parametrize("module", ["negotiation", "query_scan", "settings", "protocol"])
-def test_doctests(module: str) -> None:
-    imported = importlib.import_module(f"napkg_server.{module}")
-    failures, tried = doctest.testmod(imported)
-    assert tried > 0 and failures == 0
 
 
 @pytest.mark.parametrize(

@@ -531,7 +531,7 @@ def test_other_methods(client: httpx.Client) -> None:
     for method in ("PUT", "DELETE", "PATCH"):
         response = client.request(method, "/sparql", params={"query": ASK_THEME})
         assert_error(response, 405, f"{method} is not a SPARQL Protocol query method")
-        assert response.headers["allow"] == "GET, POST, OPTIONS"
+        assert response.headers["allow"] == "GET, HEAD, POST, OPTIONS"
 
 
 def test_request_body_limit(client: httpx.Client) -> None:
@@ -590,7 +590,7 @@ def test_cors(client: httpx.Client) -> None:
             "Access-Control-Request-Headers": "content-type",
         },
     )
-    assert preflight.status_code == 200
+    assert preflight.status_code == 204
     assert "POST" in preflight.headers["access-control-allow-methods"]
 
 

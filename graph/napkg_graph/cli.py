@@ -67,7 +67,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from napkg_server.cli import run_serve
-    from napkg_server.disk_store import is_loaded
+    from napkg_server.disk_store import is_unused
     from napkg_server.settings import DataSource
 
     # `--remote URL` answers from that endpoint: nothing to build or parse, but dist/ is offered when built.
@@ -76,13 +76,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if not getattr(args, "dist", None) and (dist / "nap-kg.trig").is_file():
             args.dist = str(dist)
         return run_serve(args)
-    # `--store DIR` without --data reopens a loaded store as it is: nothing to build or parse.
-    reopen = bool(getattr(args, "store", None)) and is_loaded(Path(args.store))
-    if not getattr(args, "data_sources", None) and not reopen:
+    # `--store DIR` without --data reopens the store in DIR as it is (nothing to build or parse), or refuses one
+    # whose load did not finish: only an unused DIR is filled, with the built dataset, and that is said.
+    store = Path(args.store) if getattr(args, "store", None) else None
+    if not getattr(args, "data_sources", None) and (store is None or is_unused(store)):
         settings = _settings(args)
         trig = settings.dist / "nap-kg.trig"
         if not _built(args, settings, trig):
             return 1
+        if store is not None:
+            _progress(f"{store} holds no store yet: loading {trig} into it")
         args.data_sources = [DataSource(trig)]
         args.dist = str(settings.dist)  # so the server offers the dumps beside the data it serves
     return run_serve(args)

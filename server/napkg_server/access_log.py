@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 QUERY_KEY = "napkg.query"  # scope key where the protocol layer leaves the query text it read
 INCIDENT_KEY = "napkg.incident"  # scope key where the internal-error handler leaves its id
+TIMED_OUT_KEY = "napkg.timed_out"  # scope key where napkg_server.http_guard leaves the 408 it sent itself
 MAX_PATH = 2000
 
 
@@ -112,7 +113,7 @@ class AccessLogMiddleware:
             "client": (scope.get("client") or ("unknown", 0))[0],
             "method": scope.get("method"),
             "path": scope.get("path", "")[:MAX_PATH],
-            "status": status,
+            "status": status or scope.get(TIMED_OUT_KEY, 0),
             "duration_ms": round((time.perf_counter() - start) * 1000, 1),
             "bytes": sent,
             "query_hash": query_hash(text) if text is not None else None,

@@ -6,8 +6,9 @@ The dataset a query sees:
   FROM NAMED in the query are overridden; a graph the store lacks is empty);
 * else with FROM/FROM NAMED in the query: the graphs it names;
 * else: the default graph is the UNION of all named graphs plus the store's
-  default graph (a triple in several graphs matches once per graph), and every
-  named graph is available to GRAPH.
+  default graph, as a set (a triple in several graphs matches once: the union is
+  written into the store's default graph at load time, see napkg_graph.union_graph),
+  and every named graph is available to GRAPH.
 
 Graph IRIs are never dereferenced (pyoxigraph does not fetch FROM graphs: a FROM or
 FROM NAMED IRI the store lacks is an empty graph) and ``SERVICE`` is refused unless its
@@ -30,9 +31,9 @@ from napkg_server.evaluation import QueryAnswer, QueryJob, QueryOutcome, QueryRe
 from napkg_server.formats import BY_KEY, ResultKind, formats_of
 from napkg_server.negotiation import negotiate
 from napkg_server.protocol import READ_ONLY_MESSAGE, QueryRequest, SparqlHttpError
-from napkg_server.query_scan import keywords, refused_services, update_keywords
+from napkg_server.query_scan import keywords, nesting_depth, refused_services, update_keywords
 from napkg_server.remote import RemoteUnavailableError
-from napkg_server.workers import QueryTimeoutError, WorkerCrashedError
+from napkg_server.workers import QueryMemoryError, QueryTimeoutError, WorkerCrashedError
 
 VARY = {"Vary": "Accept"}
 
@@ -52,6 +53,8 @@ class QueryPolicy:
     max_response_bytes: int | None = None
     max_query_length: int | None = None
     federation_allow: frozenset[str] = frozenset()
+    max_query_depth: int | None = None
+    query_memory: int | None = None  # bytes a query may add to its worker, for the 503 message
 
 
 def _available(kind: ResultKind) -> str:
@@ -95,6 +98,13 @@ def build_job(request: QueryRequest, policy: QueryPolicy) -> QueryJob:
             413,
             f"The query is {len(request.query)} characters long; this endpoint accepts at most "
             f"{policy.max_query_length} (--max-query-length, NAPKG_MAX_QUERY_LENGTH).",
+        )
+    depth = nesting_depth(request.query)  # the engine recurses per level: refuse before a worker overflows
+    if policy.max_query_depth is not None and depth > policy.max_query_depth:
+        raise SparqlHttpError(
+            400,
+            f"The query nests brackets {depth} levels deep; this endpoint accepts at most "
+            f"{policy.max_query_depth} (--max-query-depth, NAPKG_MAX_QUERY_DEPTH).",
         )
     words = keywords(request.query)
     if "SERVICE" in words:
@@ -165,7 +175,21 @@ def outcome_response(request: QueryRequest, outcome: QueryOutcome, policy: Query
             f"These results cannot be written as {outcome.message}\nTry: {alternatives}",
             VARY,
         )
+    if outcome.reason is Refusal.MEMORY:
+        raise memory_error(policy)
     raise SparqlHttpError(500, f"The query failed: {outcome.message}")
+
+
+def memory_error(policy: QueryPolicy | None) -> SparqlHttpError:
+    limit = policy.query_memory if policy is not None else None
+    size = f" of {limit / 2**20:.0f} MiB" if limit else ""
+    return SparqlHttpError(
+        503,
+        f"The query exceeded the memory limit{size} per query of this endpoint, so it was stopped (its "
+        "worker was replaced). Make it cheaper (a LIMIT, fewer rows to sort, group or concatenate), or, if you "
+        "run the server, raise the limit with --query-memory BYTES (or NAPKG_QUERY_MEMORY).",
+        {**VARY, "Retry-After": "5"},
+    )
 
 
 async def run_job(executor: QueryExecutor, job: QueryJob, policy: QueryPolicy) -> QueryOutcome:
@@ -175,8 +199,10 @@ async def run_job(executor: QueryExecutor, job: QueryJob, policy: QueryPolicy) -
         return await executor.execute(job, policy.timeout)
     except QueryTimeoutError as error:
         raise timeout_error(error, policy) from None
-    except WorkerCrashedError:
-        raise SparqlHttpError(500, "The query worker stopped unexpectedly (out of memory?); it was replaced.") from None
+    except QueryMemoryError:
+        raise memory_error(policy) from None
+    except WorkerCrashedError as error:
+        raise SparqlHttpError(500, str(error)) from None
     except RemoteUnavailableError as error:  # napkg serve --remote: the endpoint we read from failed
         raise SparqlHttpError(502, str(error), {**VARY, "Retry-After": "5"}) from None
 

@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
 
 from napkg_server import dereference, downloads, pages, reload
@@ -20,10 +19,12 @@ from napkg_server.access_log import AccessLogMiddleware, open_log
 from napkg_server.analysis import router as analysis_router  # saved questions: /queries
 from napkg_server.answers import QueryPolicy
 from napkg_server.competency import competency_examples
+from napkg_server.cors import ReadOnlyCORSMiddleware
 from napkg_server.dashboards import router as dashboards_router  # views: /views
 from napkg_server.disk_store import open_disk_dataset
 from napkg_server.fast_path import SparqlFastPath
-from napkg_server.limits import ClientLimitMiddleware
+from napkg_server.head_requests import HeadAsGetMiddleware
+from napkg_server.limits import BodyLimitMiddleware, ClientLimitMiddleware
 from napkg_server.problems import HttpProblem, problem_response
 from napkg_server.protocol import SparqlHttpError
 from napkg_server.remote_dataset import fetch_remote
@@ -71,6 +72,8 @@ def create_app(settings: Settings) -> FastAPI:
         max_response_bytes=settings.max_response_bytes,
         max_query_length=settings.max_query_length,
         federation_allow=frozenset(settings.federation_allow),
+        max_query_depth=settings.max_query_depth,
+        query_memory=None if settings.remote is not None else settings.query_memory_limit(),
     )
 
     mapping = IriMapping(settings.base_iri)
@@ -102,12 +105,18 @@ def create_app(settings: Settings) -> FastAPI:
             dist=settings.dist,
         )
 
+    # Handed to the lifespan once and let go, so that a reload frees the first data too (issue 13): a
+    # closure over ``dataset``, or a local pool in the lifespan, would keep them for the server's life.
+    initial = [dataset]
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = reload.new_pool(settings, dataset)
-        await pool.start()
-        install(dataset, pool)
-        app.state.reloader = reloader = reload.Reloader(settings, install, pool)
+        first = initial.pop()
+        reloader = reload.Reloader(settings, install, reload.new_pool(settings, first))
+        await reloader.pool.start()
+        install(first, reloader.pool)
+        del first
+        app.state.reloader = reloader
         reloader.listen_for_sighup()
         try:
             yield
@@ -134,16 +143,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(HttpProblem, problem_response)
     app.add_exception_handler(Exception, internal_error_response)
     app.add_middleware(SparqlFastPath)  # innermost: inside the limits and headers, past the router
+    app.add_middleware(HeadAsGetMiddleware)  # outside the fast path, so HEAD /sparql takes it too
     app.add_middleware(ClientLimitMiddleware, limit=settings.max_queries_per_client)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=list(settings.cors_origins),
-        allow_methods=["GET", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type"],
-        expose_headers=["Content-Type", "Retry-After", "X-Result-Truncated", "Warning"],
-        max_age=3600,
-    )
+    app.add_middleware(ReadOnlyCORSMiddleware, allow_origins=list(settings.cors_origins))
     access_log = open_log(settings.access_log)
     if access_log is not None:
         app.add_middleware(AccessLogMiddleware, stream=access_log, log_queries=settings.access_log_queries)

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
 from napkg_server.app import create_app
+from napkg_server.http_guard import ConnectionLimits, guarded_protocol, raise_descriptor_limit
 from napkg_server.remote import shown_url
-from napkg_server.settings import DataSource, Settings
+from napkg_server.settings import DataSource, Settings, parse_size
 from napkg_server.store import DataLoadError
 
 
@@ -98,12 +99,26 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 # Limits and logging (README "Limits"): flag, type, metavar, help; each also NAPKG_<FLAG>.
-_LIMIT_FLAGS: list[tuple[str, type, str, str]] = [
+_LIMIT_FLAGS: list[tuple[str, Callable[[str], object], str, str]] = [
     ("max_rows", int, "N", "cut SELECT answers after N rows, flagged X-Result-Truncated (default 100000)"),
     ("max_response_bytes", int, "BYTES", "refuse answers larger than this with 422 (default 50000000)"),
     ("max_query_length", int, "CHARS", "refuse longer query texts with 413 (default 100000)"),
     ("max_queries_per_client", int, "N", "requests running queries at once per client address; 429 beyond (default 4)"),
     ("access_log", str, "FILE", "JSON-lines access log: - (stderr, the default), a file, or off"),
+    ("max_request_bytes", int, "BYTES", "refuse request bodies larger than this with 413 (default 1000000)"),
+    ("max_connections", int, "N", "open connections at once; the longest idle makes room, else 503 (default 1000)"),
+    ("max_header_count", int, "N", "header fields per request; 431 beyond (default 100)"),
+    ("max_header_bytes", int, "BYTES", "bytes of header fields per request; 431 beyond (default 32768)"),
+    ("header_timeout", float, "SECONDS", "time to send a request's head; 408 after (default 10)"),
+    ("body_timeout", float, "SECONDS", "time to send a request's body once its head is in; 408 after (default 30)"),
+    (
+        "query_memory",
+        parse_size,
+        "BYTES",
+        "memory one query may add to its worker, e.g. 2G; 503 beyond (default: "
+        "half the machine's memory divided among the workers)",
+    ),
+    ("max_query_depth", int, "N", "deepest nesting of { ( [ in a query; 400 beyond (default 100)"),
 ]
 
 
@@ -119,6 +134,14 @@ def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--access-log-queries", action="store_true", default=None, help="log query texts, not only their hash"
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRESS",
+        nargs="+",
+        action="extend",
+        help="reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, * for any); "
+        "default none: the client is the connection's peer",
     )
 
 
@@ -150,7 +173,23 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         overrides["data"] = tuple(sources)
     if getattr(args, "federation_allow", None):
         overrides["federation_allow"] = tuple(args.federation_allow)
+    if getattr(args, "forwarded_allow_ips", None):
+        given = " ".join(args.forwarded_allow_ips).replace(",", " ")
+        overrides["forwarded_allow_ips"] = tuple(given.split())
     return Settings.from_env(**overrides)
+
+
+def connection_limits(settings: Settings) -> ConnectionLimits:
+    """The limits of :mod:`napkg_server.http_guard`; a GET may carry a query at the length limit, percent-encoded."""
+    max_connections = raise_descriptor_limit(settings.max_connections)
+    return ConnectionLimits(
+        max_connections=max_connections,
+        max_header_count=settings.max_header_count,
+        max_header_bytes=settings.max_header_bytes,
+        max_url_bytes=3 * settings.max_query_length + 8192,
+        header_timeout=settings.header_timeout,
+        body_timeout=settings.body_timeout,
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -169,6 +208,17 @@ def run_serve(args: argparse.Namespace) -> int:
         f"({source}, query time limit {settings.query_timeout:g} s)",
         file=sys.stderr,
     )
+    limits = connection_limits(settings)
     # The app writes its own JSON-lines access log (napkg_server.access_log); uvicorn's never (off means off).
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=settings.log_level, access_log=False)
+    # The proxy headers are read only from --forwarded-allow-ips (uvicorn alone would believe loopback peers).
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        access_log=False,
+        http=guarded_protocol(limits),
+        proxy_headers=True,
+        forwarded_allow_ips=list(settings.forwarded_allow_ips) or "",
+    )
     return 0

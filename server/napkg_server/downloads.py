@@ -11,17 +11,19 @@ keep, not a compressed transfer of another file.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, Request
 from pyoxigraph import RdfFormat, Triple, parse, serialize
 from rdflib.namespace import DCAT, DCTERMS, RDF
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from napkg_server.checksums import CHECKSUMS, read_checksums
 from napkg_server.dereference import choose_format
 from napkg_server.formats import BY_KEY
+from napkg_server.head_requests import HeadAwareFileResponse
 from napkg_server.problems import HttpProblem
 from napkg_server.rendering import HTML_VARY, render
 from napkg_server.web import Web
@@ -58,11 +60,20 @@ class Published:
 
 
 def is_published(dist: Path | None, name: str) -> bool:
-    """Whether ``name`` is a regular file directly in ``dist`` (no hidden file, no symlink, no folder, no path)."""
+    """Whether ``name`` is a regular file directly in ``dist`` (no hidden file, no symlink, no folder, no path).
+
+    The name must be one the directory lists before anything is asked of the file system about it, so
+    names no file can have (too long, a NUL byte) are simply not published rather than an ``OSError``.
+    """
     if dist is None or not name or "/" in name or name.startswith("."):
         return False
-    entry = dist / name
-    return not entry.is_symlink() and entry.is_file()
+    try:
+        if name not in os.listdir(dist):
+            return False
+        entry = dist / name
+        return not entry.is_symlink() and entry.is_file()
+    except OSError:
+        return False
 
 
 def listing(dist: Path | None) -> dict[str, Published]:
@@ -96,7 +107,7 @@ async def downloads_index(request: Request, web: Web) -> Response:
 async def download(name: str, web: Web) -> Response:
     if web.dist is None or not is_published(web.dist, name):
         raise HttpProblem(404, f"No published file is called {name!r}.", links=(("/downloads/", "the downloads"),))
-    return FileResponse(web.dist / name, media_type=media_type(name), filename=None)
+    return HeadAwareFileResponse(web.dist / name, media_type(name))  # a HEAD reads no 50 MB dump
 
 
 def _rdf_file(web: Web, name: str, what: str) -> Path:
@@ -117,6 +128,7 @@ def _rdf_answer(path: Path, key: str, sibling: Path | None = None) -> Response:
     elif sibling is not None and sibling.is_file():
         body = sibling.read_bytes()  # the published JSON-LD, with its context, as it is
     else:
+        assert isinstance(fmt.serializer, RdfFormat)  # BY_KEY's RDF keys: ttl, jsonld, nt, rdf
         body = serialize(_triples(path), format=fmt.serializer) or b""
     return Response(body, headers={"Content-Type": fmt.content_type, "Vary": "Accept"})
 
@@ -133,9 +145,11 @@ def _summary(path: Path) -> list[dict[str, object]]:
     triples = _triples(path)
     props: dict[str, dict[str, list[str]]] = {}
     for t in triples:
+        if isinstance(t.subject, Triple) or isinstance(t.object, Triple):
+            continue  # an RDF-star statement describes no catalogue entry
         props.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(t.object.value)
     wanted = {str(DCAT.Catalog), str(DCAT.Dataset), str(DCAT.Distribution), "http://rdfs.org/ns/void#Dataset"}
-    items = []
+    items: list[dict[str, object]] = []
     for subject, p in sorted(props.items()):
         kinds = [t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in p.get(str(RDF.type), []) if t in wanted]
         if not kinds:

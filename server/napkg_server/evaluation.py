@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO
+from typing import IO, Any, cast
 
 from pyoxigraph import (
     Literal,
@@ -68,6 +68,7 @@ class Refusal(StrEnum):
     UNSERIALISABLE = "unserialisable"
     TOO_LARGE = "too-large"
     EVALUATION = "evaluation"  # the query parsed but cannot be evaluated (unknown function, ...)
+    MEMORY = "memory"  # Python ran out of the worker's memory limit (the engine aborts instead: workers.py)
     FAILED = "failed"
 
 
@@ -88,7 +89,10 @@ def _dataset_options(job: QueryJob) -> dict[str, object]:
             "default_graph": [NamedNode(g) for g in job.default_graphs or ()],
             "named_graphs": [NamedNode(g) for g in job.named_graphs or ()],
         }
-    return {"use_default_graph_as_union": job.union_default_graph}
+    # Without one, the store's own default graph: the set union of the named graphs, written there at load time
+    # (napkg_graph.union_graph), or the query's FROM. pyoxigraph's use_default_graph_as_union would match a
+    # triple once per graph holding it, the union copy included.
+    return {}
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ class TripleList:
     """A graph answer that did not come from ``Store.query`` (the triples of a remote endpoint's
     answer, parsed as they are serialised), serialisable as :class:`~pyoxigraph.QueryTriples` is."""
 
-    triples: Iterable[Triple | Quad]
+    triples: Iterable[Triple] | Iterable[Quad]
 
     def serialize(self, output: IO[bytes], format: RdfFormat) -> None:  # as QueryTriples.serialize is called
         serialize(self.triples, output, format)
@@ -109,10 +113,12 @@ def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
     """Run ``job`` on ``store``; every failure comes back as a :class:`QueryRefused`."""
     try:
         bound = {Variable(name): value for name, value in job.substitutions}
-        options = _dataset_options(job) | ({"substitutions": bound} if bound else {})
+        options: dict[str, Any] = _dataset_options(job) | ({"substitutions": bound} if bound else {})
         results = store.query(job.query, base_iri=job.base_iri, **options)
     except SyntaxError as error:
         return QueryRefused(Refusal.SYNTAX, str(error))
+    except MemoryError:  # Python's own allocations under the worker's limit (the engine's abort instead)
+        return QueryRefused(Refusal.MEMORY, "")
     except RuntimeError as error:  # pyoxigraph's evaluation errors
         return QueryRefused(Refusal.EVALUATION, str(error))
     except Exception as error:  # evaluation errors must reach the client, not kill the worker
@@ -138,6 +144,8 @@ def serialise_answer(results: Results, job: QueryJob) -> QueryOutcome:
         return QueryRefused(Refusal.TOO_LARGE, f"{job.max_bytes}", kind)
     except (ValueError, SyntaxError) as error:
         return QueryRefused(Refusal.UNSERIALISABLE, f"{fmt.label}: {error}", kind)
+    except MemoryError:
+        return QueryRefused(Refusal.MEMORY, "", kind)
     except RuntimeError as error:  # solutions are computed lazily, so evaluation errors surface here too
         return QueryRefused(Refusal.EVALUATION, str(error))
     except Exception as error:
@@ -194,7 +202,7 @@ def _at_most(solutions: QuerySolutions, rows: int, max_bytes: int | None) -> tup
 
     sink = RowCounter(max_bytes)
     try:
-        solutions.serialize(sink, format=QueryResultsFormat.TSV)
+        solutions.serialize(cast(IO[bytes], sink), format=QueryResultsFormat.TSV)  # a write()-only sink
         tsv, truncated = bytes(sink.data), False
     except _EnoughRows:
         tsv, truncated = b"\n".join(bytes(sink.data).split(b"\n", rows + 1)[: rows + 1]) + b"\n", True

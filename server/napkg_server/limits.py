@@ -23,8 +23,9 @@ True
 
 from __future__ import annotations
 
+from starlette.requests import ClientDisconnect
 from starlette.responses import PlainTextResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 RETRY_AFTER_SECONDS = 1
 EXEMPT_PATHS = frozenset({"/health", "/docs", "/redoc", "/openapi.json", "/catalog", "/.well-known/void", "/downloads"})
@@ -83,3 +84,60 @@ class ClientLimitMiddleware:
             await self.app(scope, receive, send)
         finally:
             self.limiter.release(client)
+
+
+class BodyTooLarge(Exception):
+    """Raised by the guarded ``receive`` once a request body passes the limit."""
+
+
+class BodyLimitMiddleware:
+    """Request bodies stop at ``max_bytes``, whatever the transfer encoding (issue 13).
+
+    A declared ``Content-Length`` over the limit is refused before the app runs; a chunked body
+    (no length given) is counted as it is received, and the read that passes the limit ends the
+    request with ``413``. At most the limit plus one read (64 KiB) is ever held, and the answer
+    closes the connection, so the rest of the body is never read.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _too_large(self) -> PlainTextResponse:
+        message = f"The request body is larger than {self.max_bytes} bytes."
+        return PlainTextResponse(message + "\n", 413, headers={"Connection": "close"})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._too_large()(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, watched_send)
+        except BodyTooLarge:
+            if not started:
+                await self._too_large()(scope, receive, send)
+        except ClientDisconnect:
+            # The client went, or its body was too slow (napkg_server.http_guard answered 408): not a server error.
+            if started:
+                raise

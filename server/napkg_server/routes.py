@@ -12,10 +12,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, Response
 
 from napkg_server.answers import VARY, QueryExecutor, QueryPolicy, answer_query, not_acceptable
 from napkg_server.openapi import SPARQL_GET_EXTRA, SPARQL_POST_EXTRA, SPARQL_RESPONSES
+from napkg_server.problems import problem_response
 from napkg_server.protocol import (
     DescriptionRequest,
     SparqlHttpError,
@@ -55,7 +56,7 @@ Context = Annotated[EndpointContext, Depends(endpoint_context)]
 
 router = APIRouter()
 
-ALLOWED_METHODS = "GET, POST, OPTIONS"
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 
 
 def endpoint_iri(request: Request) -> str:
@@ -78,9 +79,8 @@ def describe_service(request: Request, wanted: DescriptionRequest, context: Cont
 
 
 async def sparql_error_response(request: Request, error: Exception) -> Response:
-    """The answer to a :class:`SparqlHttpError`: its status, headers and message as plain text."""
-    assert isinstance(error, SparqlHttpError)
-    return PlainTextResponse(error.message + "\n", error.status, headers=error.headers)
+    """The answer to a :class:`SparqlHttpError`: the one error renderer (text unless asked otherwise)."""
+    return await problem_response(request, error)
 
 
 async def respond(request: Request, wanted: SparqlRequest, context: Context) -> Response:
@@ -111,9 +111,10 @@ async def sparql_post(request: Request, context: Context) -> Response:
     return await respond(request, await read_post(request, context.max_request_bytes), context)
 
 
-@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"], include_in_schema=False)
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH", "OPTIONS"], include_in_schema=False)
 async def sparql_other_methods(request: Request) -> Response:
-    # CORS preflights never get here: the middleware answers them first.
+    # CORS preflights never get here: the middleware answers them first; nor HEAD, answered as GET
+    # (napkg_server.head_requests).
     if request.method == "OPTIONS":
         return Response(status_code=204, headers={"Allow": ALLOWED_METHODS})
     raise SparqlHttpError(

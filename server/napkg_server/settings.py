@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,31 @@ ENV_PREFIX = "NAPKG_"
 def default_worker_count() -> int:
     """One query worker per core, but at least two so one slow query never blocks the rest."""
     return max(2, os.cpu_count() or 2)
+
+
+_SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``text``: a number with an optional K, M, G or T (binary multiples; a trailing B or iB is allowed).
+
+    >>> parse_size("512M"), parse_size("1.5GiB"), parse_size("1000")
+    (536870912, 1610612736, 1000)
+    """
+    number = text.strip().upper().removesuffix("B").removesuffix("I")
+    unit = number[-1:] if number[-1:] in _SIZE_UNITS else ""
+    try:
+        return int(float(number.removesuffix(unit)) * _SIZE_UNITS[unit]) if unit else int(number)
+    except ValueError:
+        raise ValueError(f"not a size in bytes (such as 512M or 2G): {text!r}") from None
+
+
+def physical_memory() -> int:
+    """Bytes of RAM of this machine (0 where the system does not say)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +99,25 @@ class Settings:
     """Also log the query text (by default only its sha256)."""
     admin_token: str | None = None
     """Bearer token for ``POST /admin/reload``; without one only loopback clients may reload."""
+    # --- Connections and request heads (issue 13; napkg_server.http_guard) ---
+    max_connections: int = 1000
+    """Open connections at once; more are answered 503 with Retry-After and the cap is logged."""
+    max_header_count: int = 100
+    """Header fields per request; more get 431."""
+    max_header_bytes: int = 32_768
+    """Bytes of header fields (names and values) per request; more get 431."""
+    header_timeout: float = 10.0
+    """Seconds from a connection's opening (or a request's first byte) to the end of the head; then 408."""
+    body_timeout: float = 30.0
+    """Seconds from the end of a request's head to the end of its body; then 408."""
+    forwarded_allow_ips: tuple[str, ...] = ()
+    """Proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, ``*`` for any); none by default."""
+    # --- Query workers (issue 13; napkg_server.workers) ---
+    query_memory: int | None = None
+    """Bytes of memory one query may add to its worker (address-space limit); beyond: 503 and a new worker.
+    None: half the machine's memory shared among the workers (:meth:`query_memory_limit`)."""
+    max_query_depth: int = 100
+    """Deepest nesting of ``{``, ``(`` and ``[`` in a query; deeper is refused with 400 before evaluation."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -86,6 +130,16 @@ class Settings:
             raise ValueError("max_request_bytes must be at least 1")
         if "://" not in self.base_iri:
             raise ValueError(f"base_iri must be an absolute IRI, not {self.base_iri!r}")
+        for name in ("max_connections", "max_header_count", "max_header_bytes"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        for name in ("header_timeout", "body_timeout"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive")
+        if self.query_memory is not None and self.query_memory < 64 * 2**20:
+            raise ValueError(f"query_memory must be at least 64M, not {self.query_memory}")
+        if self.max_query_depth < 1:
+            raise ValueError("max_query_depth must be at least 1")
         for name in ("max_rows", "max_response_bytes", "max_query_length", "max_queries_per_client"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
@@ -109,11 +163,11 @@ class Settings:
         shell-quoted ``IRI FILE`` pairs; ``NAPKG_CORS_ORIGINS`` space-separated origins;
         ``NAPKG_DIST`` the directory of published files; ``NAPKG_REMOTE`` a SPARQL endpoint to serve
         from; ``NAPKG_FEDERATION_ALLOW`` space-separated endpoint IRIs; ``NAPKG_ACCESS_LOG_QUERIES``
-        1/true/yes/on.
+        1/true/yes/on; ``NAPKG_FORWARDED_ALLOW_IPS`` proxy addresses or networks, separated by spaces or commas.
         """
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        scalar_fields = {
+        scalar_fields: dict[str, Callable[[str], object]] = {
             "host": str,
             "port": int,
             "query_timeout": float,
@@ -129,6 +183,13 @@ class Settings:
             "access_log": str,
             "admin_token": str,
             "remote": str,
+            "max_connections": int,
+            "max_header_count": int,
+            "max_header_bytes": int,
+            "header_timeout": float,
+            "body_timeout": float,
+            "query_memory": parse_size,
+            "max_query_depth": int,
         }
         for name, convert in scalar_fields.items():
             raw = env.get(ENV_PREFIX + name.upper())
@@ -151,6 +212,7 @@ class Settings:
             ("store", lambda v: Path(v.strip())),
             ("cors_origins", lambda v: tuple(v.split())),
             ("federation_allow", lambda v: tuple(v.split())),
+            ("forwarded_allow_ips", lambda v: tuple(v.replace(",", " ").split())),
         ):
             raw = env.get(ENV_PREFIX + name.upper(), "")
             if raw.strip():
@@ -160,6 +222,14 @@ class Settings:
             values["access_log_queries"] = queries in ("1", "true", "yes", "on")
         values.update(overrides)
         return cls(**values)
+
+    def query_memory_limit(self) -> int:
+        """The memory one query may add to its worker: ``query_memory``, or else half the machine's memory
+        divided among the workers (so that all of them at their limit leave the other half to the server),
+        at least 256 MiB."""
+        if self.query_memory is not None:
+            return self.query_memory
+        return max(256 * 2**20, physical_memory() // (2 * self.max_concurrent_queries))
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied (validated again)."""
