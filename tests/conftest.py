@@ -10,6 +10,7 @@ import pyoxigraph
 import pytest
 from napkg_graph.config import DEFAULT_BASE_IRI, BuildSettings
 from napkg_graph.pipeline import BuildResult, build
+from napkg_graph.union_graph import union_into_default_graph
 from napkg_graph.validate import load_shapes
 from napkg_graph.vocab import ONTOLOGY_FILE
 from rdflib import Graph
@@ -42,9 +43,11 @@ def built(settings: BuildSettings) -> BuildResult:
 
 @pytest.fixture(scope="session")
 def store(built: BuildResult, settings: BuildSettings) -> pyoxigraph.Store:
-    """The published TriG dump loaded in the engine the server uses."""
+    """The published TriG dump loaded in the engine the server uses, as the server loads it: with the union of the
+    named graphs as the default graph."""
     s = pyoxigraph.Store()
     s.bulk_load(path=str(settings.dist / "nap-kg.trig"), format=pyoxigraph.RdfFormat.TRIG)
+    union_into_default_graph(s)
     return s
 
 
@@ -84,8 +87,9 @@ def browser() -> Iterator[object]:
 
 
 def select(store: pyoxigraph.Store, query: str) -> list[dict[str, str]]:
-    """Run a SELECT over the union of the named graphs; values as plain strings."""
-    solutions = store.query(query, use_default_graph_as_union=True)
+    """Run a SELECT over the default graph (the union of the named graphs in the ``store`` fixture); values as plain
+    strings."""
+    solutions = store.query(query)
     names = [v.value for v in solutions.variables]
     return [{name: row[name].value for name in names if row[name] is not None} for row in solutions]
 

@@ -41,7 +41,7 @@ def test_a_reader_finds_action_point_17_the_csddd_and_runs_an_example(server: Li
             page,
             server.base_url,
             [
-                ("principle", "/id/ungp/principe/3", "UNGP principle 3"),
+                ("principle", "/id/ungp/principe/3", "UNGP principle 3: laws, enforcement and guidance"),
                 ("ministry", "/id/organisatie/bz", "Ministry of Foreign Affairs"),
                 ("kamerstuk", "/id/kamerstuk/22112-3393", "Parliamentary paper 22112, no. 3393"),
                 (

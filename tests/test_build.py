@@ -88,7 +88,7 @@ def _broken_sources(tmp_path: Path, edit) -> Path:
 def _reverse_timeline(sources: Path) -> None:
     path = sources / "actiepunten" / "09.yaml"
     record = yaml.safe_load(path.read_text(encoding="utf-8"))
-    record["timeline"]["start_year"], record["timeline"]["end_year"] = 2024, 2022
+    record["timeline"]["start"], record["timeline"]["end"] = "2024", "2022"
     path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
 from pathlib import Path
 
-import napkg_graph.extract
 import pytest
 from napkg_graph.extract import KINDS, Reference, extract
 
@@ -216,12 +214,6 @@ def test_sorted_and_unique() -> None:
     refs = extract(text)
     assert refs == sorted(refs, key=lambda r: (r.start, r.kind, r.key))
     assert len(refs) == len(set(refs)) == 4
-
-
-def test_doctests() -> None:
-    result = doctest.testmod(napkg_graph.extract)
-    assert result.attempted > 0
-    assert result.failed == 0
 
 
 def keys(refs: list[Reference], kind: str) -> set[str]:

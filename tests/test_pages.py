@@ -76,7 +76,7 @@ def test_action_point_page_shows_everything_about_it(client: httpx.Client) -> No
     curated = section(html, "alignments")
     assert "Analyst’s alignment (redactionele afstemming)" in curated and "curated" in curated
     assert 'href="/id/ungp/principe/3"' in curated and 'href="/id/oeso/stap/6"' in curated
-    assert "Negotiated the CSDDD" in curated
+    assert "negotiating the CSDDD" in curated
     assert "ungp/principe/3" not in references  # alignments are not shown as references
 
 
@@ -95,7 +95,7 @@ def test_principle_page_separates_explicit_citations_from_curated_alignments(cli
     aligned = page(client, "/id/ungp/principe/3")
     assert "None." in section(aligned, "explicit")
     curated = section(aligned, "curated")
-    assert 'href="/id/actiepunt/17"' in curated and "Negotiated the CSDDD" in curated
+    assert 'href="/id/actiepunt/17"' in curated and "negotiating the CSDDD" in curated
     assert "curated" in curated and "Analyst’s alignment" in curated
     cited = page(client, "/id/ungp/principe/31")
     assert '<q class="span"' in section(cited, "explicit")

@@ -1,7 +1,8 @@
 """`napkg serve --remote URL`: the whole web layer over a real Oxigraph server, answering as the embedded store does.
 
-An Oxigraph server (the test extra's ``oxigraph``, with ``--union-default-graph``) is filled by `napkg publish`'s
-Graph Store Protocol code from the session's built dataset; our server runs on it with ``--remote`` and is
+An Oxigraph server (the test extra's ``oxigraph``, without ``--union-default-graph``, which would match a triple once
+per graph holding it) is filled by `napkg publish`'s Graph Store Protocol code from the session's built dataset: the
+named graphs and, as its default graph, their union; our server runs on it with ``--remote`` and is
 compared with the embedded server of conftest on the same data: the competency and saved questions, the pages,
 the RDF of resources, every result format, the refusals and the limits. Then the failures: a remote that changes
 (no cache, a reload re-reads it), a remote that stops (502, not a hang), a remote that is not there at start-up.
@@ -28,7 +29,7 @@ import pyoxigraph
 import pytest
 from napkg_graph.config import REPO_ROOT, BuildSettings
 from napkg_graph.pipeline import BuildResult
-from napkg_graph.publish_remote import publish, read_graphs
+from napkg_graph.publish_remote import publish, read_graphs, union_payload
 from napkg_graph.saved_queries import library
 from napkg_server.evaluation import QueryJob
 from napkg_server.remote import RemoteExecutor, RemoteUnavailableError
@@ -71,15 +72,16 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def fill(oxigraph: OxigraphServer, trig: Path) -> None:
-    """Write the dataset into the Oxigraph server as `napkg publish --to` does (one PUT per named graph)."""
+    """Write the dataset into the Oxigraph server as `napkg publish --to` does (one PUT per named graph, then the
+    union into the default graph)."""
     with httpx.Client(timeout=60) as http:
-        publish(oxigraph.store_url, read_graphs(trig), client=http)
+        publish(oxigraph.store_url, [*read_graphs(trig), union_payload(trig)], client=http)
 
 
 @pytest.fixture(scope="module")
 def oxigraph(built: BuildResult, settings: BuildSettings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An Oxigraph server holding the built dataset; its query endpoint."""
-    with oxigraph_server(tmp_path_factory.mktemp("oxigraph"), union_default_graph=True, timeout=10) as server:
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph"), timeout=10) as server:
         fill(server, settings.dist / "nap-kg.trig")
         yield server.query_url
 
@@ -116,9 +118,9 @@ def main_content(html: str) -> str:
 # --- the same answers ---
 
 
-def test_health_reports_the_same_data(client: httpx.Client, remote_client: httpx.Client) -> None:
+def test_health_reports_the_same_data(client: httpx.Client, remote_client: httpx.Client, built: BuildResult) -> None:
     embedded, answer = client.get("/health").json(), remote_client.get("/health").json()
-    assert (answer["triples"], answer["graphs"]) == (embedded["triples"], embedded["graphs"]) == (7127, 6)
+    assert (answer["triples"], answer["graphs"]) == (embedded["triples"], embedded["graphs"]) == (built.triples, 6)
     assert answer["checksum"].startswith("sha256:") and answer["checksum"] != embedded["checksum"]
     # The service description counts the same triples per graph and in the union default graph.
     void_triples = NamedNode("http://rdfs.org/ns/void#triples")
@@ -310,7 +312,7 @@ def test_the_mirror_holds_less_than_the_data(store: pyoxigraph.Store, mirror: Lo
 @pytest.fixture
 def own_remote(built: BuildResult, settings: BuildSettings, tmp_path: Path) -> Iterator[tuple[OxigraphServer, str]]:
     """An Oxigraph server of this test's own (it changes it, or stops it) with our server on it."""
-    with oxigraph_server(tmp_path, union_default_graph=True, timeout=5) as oxigraph:
+    with oxigraph_server(tmp_path, timeout=5) as oxigraph:
         fill(oxigraph, settings.dist / "nap-kg.trig")
         args = ["--remote", oxigraph.query_url, "--max-concurrent-queries", "2", "--query-timeout", "3"]
         with live_server(args=args) as server:
@@ -336,6 +338,10 @@ def test_changes_are_seen_at_once_by_queries_and_after_a_reload_by_pages(
             headers={"Content-Type": "application/n-triples"},
         )
         assert put.status_code in (200, 201, 204)
+        # A writer keeps the default graph the union of the graphs, as `napkg publish` does.
+        headers = {"Content-Type": "application/n-triples"}
+        post = httpx.post(oxigraph.store_url, params={"default": ""}, content=triples, headers=headers)
+        assert post.status_code in (200, 201, 204)
         assert http.get("/sparql", params=ask).json()["boolean"] is True  # no cached answer
         assert http.get("/health").json() == before  # the description is read at start-up and on reload
         reloaded = http.post("/admin/reload")
@@ -387,7 +393,7 @@ def test_remote_excludes_data_files(settings: BuildSettings) -> None:
     assert done.returncode == 1 and "cannot be combined with --data" in done.stderr
 
 
-def test_napkg_serve_remote_builds_nothing(oxigraph: str, tmp_path: Path) -> None:
+def test_napkg_serve_remote_builds_nothing(oxigraph: str, tmp_path: Path, built: BuildResult) -> None:
     port = free_port()
     dist = tmp_path / "dist"  # missing: without --remote, `napkg serve` would build it first
     process = subprocess.Popen(
@@ -408,7 +414,7 @@ def test_napkg_serve_remote_builds_nothing(oxigraph: str, tmp_path: Path) -> Non
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
-        assert health.json()["triples"] == 7127
+        assert health.json()["triples"] == built.triples
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=20)

@@ -22,7 +22,7 @@ from napkg_graph.fast_shapes import Unsupported, compile_shapes
 from napkg_graph.pipeline import BuildResult
 from napkg_graph.validate import Finding, check, check_pyshacl, load_shapes
 from napkg_graph.validate_fast import check_fast
-from rdflib import Dataset, Graph
+from rdflib import RDF, SH, Dataset, Graph, Literal, Namespace
 
 DATA = Path(__file__).parent / "data"
 EXAMPLES = sorted(DATA.glob("valid/*.ttl")) + sorted(DATA.glob("invalid/*.ttl"))
@@ -45,9 +45,11 @@ def assert_same(data: Graph, shapes: Graph, ontology: Graph) -> list[Finding]:
 def test_the_fast_engine_understands_all_shapes(shapes: Graph) -> None:
     compiled = compile_shapes(shapes)
     node_shapes = {s.node for s in compiled}
-    assert len(node_shapes) == 36, "every node shape of shapes/ has a target and is compiled"
-    assert sum(len(s.properties) for s in compiled) == 121
-    assert sum(len(s.sparql) for s in compiled) == 2
+    targeted = set(shapes.subjects(SH.targetClass, None))
+    assert node_shapes == targeted, "every node shape of shapes/ has a target and is compiled"
+    assert sum(len(s.properties) for s in compiled) == sum(1 for n in targeted for _ in shapes.objects(n, SH.property))
+    assert sum(len(s.sparql) for s in compiled) == sum(1 for n in targeted for _ in shapes.objects(n, SH.sparql))
+    assert len(targeted) > 40  # the shapes of every concern, not a subset that happened to load
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[f"{f.parent.name}/{f.name}" for f in EXAMPLES])
@@ -96,6 +98,15 @@ def test_scaled_data_gives_the_same_findings(
     data = Graph()
     for s, p, o, _ in ds.quads((None, None, None, None)):
         data.add((s, p, o))
+    # Defects of the kinds the numeric constraints catch: the store keeps xsd:integer now (issue 12), so the scaled
+    # data no longer comes back retyped with findings of its own.
+    nap, xsd = Namespace("https://w3id.org/nap-kg/def/"), Namespace("http://www.w3.org/2001/XMLSchema#")
+    for cls, prop, value in (
+        (nap.ActionPoint, nap.number, Literal("0", datatype=xsd.integer)),
+        (nap.Citation, nap.spanStart, Literal("3", datatype=xsd.nonNegativeInteger)),
+        (nap.GuidingPrinciple, nap.number, Literal("32", datatype=xsd.integer)),
+    ):
+        data.set((min(data.subjects(RDF.type, cls)), prop, value))
     findings = assert_same(data, load_shapes(BuildSettings()), ontology)
     assert len({f.shape for f in findings}) >= 3, "scaled data trips several shapes"
 

@@ -136,9 +136,22 @@ def test_matrix_cells_are_the_coverage_answer(client: httpx.Client) -> None:
     assert ("3", "17") in curated  # UNGP 3 <-> action point 17 is a curated link: the sets are not empty
     assert marks(root, "rect", "explicit") and marks(root, "rect", "curated")
     assert all(e.get("fill") != "none" for e in marks(root, "rect", "explicit"))
-    assert all(e.get("fill") == "none" for e in marks(root, "rect", "curated"))
+    # a curated cell is filled where the action point implements the principle, outlined where it supports it, and
+    # dashed where the alignment is intended only: each the pairs of its column of the coverage answer
+    for kind, state in (("implements", "delivered"), ("implements", "intended"), ("supports", "delivered")):
+        column = kind + state.capitalize()
+        cells = [e for e in marks(root, "rect", kind) if state in e.get("class").split()]
+        expected = {(r["number"], n) for r in coverage for n in r.get(column, "").split(",") if n}
+        assert {(e.get("data-principle"), e.get("data-ap")) for e in cells} == expected and expected
+        assert all((e.get("fill") == "none") == (kind == "supports") for e in cells)
+        assert all((e.get("stroke-dasharray") is not None) == (state == "intended") for e in cells)
+    assert ("26", "32") in {(e.get("data-principle"), e.get("data-ap")) for e in marks(root, "rect", "intended")}
     uncovered = sorted(int(e.get("data-principle")) for e in marks(root, "rect", "uncovered"))
-    assert uncovered == [5, 11, 12, 13, 14]
+    assert uncovered == [5]  # the alignment method: only UNGP 5 is unaddressed
+    notes = [
+        (int(e.get("data-principle")), e.get("data-coverage"), e.text) for e in marks(root, "text", "row-coverage")
+    ]
+    assert notes == [(p, "supported", "alleen ondersteund") for p in (9, 14, 23, 30)]  # Dutch by default
     assert len(marks(root, "text", "row-label")) == 31 and len(marks(root, "text", "col-label")) == 33
 
 
@@ -196,7 +209,7 @@ def test_views_are_linked_from_home_and_resource_pages(client: httpx.Client) -> 
     assert 'href="/views/instrument/csddd"' in home and 'href="/views/ungp-matrix"' in home
     assert 'href="/queries"' in home
     index = client.get("/views", params={"lang": "en"}, headers={"Accept": "text/html"}).text
-    assert "5, 11, 12, 13, 14" in index and 'href="/views/ministry/bz"' in index
+    assert "addresses: <strong>5</strong>" in index and 'href="/views/ministry/bz"' in index
     instrument = client.get("/id/eu/csddd", headers={"Accept": "text/html"}).text
     assert 'href="/views/instrument/csddd"' in instrument
     ministry = client.get("/id/organisatie/jenv", headers={"Accept": "text/html"}).text

@@ -21,7 +21,7 @@ from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD, Graph, Literal, UR
 from rdflib.namespace import GEO
 
 from .iris import Iris
-from .rdf_terms import date, en, integer, nl, year
+from .rdf_terms import date, en, nl, year
 from .sources import SourceError, _yaml
 from .vocab import DCATAP, SPDX, VCARD
 
@@ -242,7 +242,9 @@ def _distribution(g: Graph, iris: Iris, src: CatalogSource, spec: dict[str, Any]
     _languages(g, node, s)
     g.add((node, DCTERMS.issued, date(src["issued"])))
     g.add((node, DCTERMS.modified, date(src["modified"])))
-    g.add((node, DCAT.byteSize, integer(dump.size, XSD.nonNegativeInteger)))
+    # DCAT-AP 3 requires xsd:nonNegativeInteger here; the catalogue is served as its file, never from the store,
+    # so the store's xsd:integer normalisation cannot change it.
+    g.add((node, DCAT.byteSize, Literal(str(dump.size), datatype=XSD.nonNegativeInteger)))
     checksum = URIRef(f"{node}#sha256")
     g.add((node, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))

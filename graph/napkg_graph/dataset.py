@@ -19,6 +19,9 @@ from rdflib import DCTERMS, PROV, RDF, Dataset, Graph, URIRef
 from .config import BuildSettings
 from .iris import Iris
 from .rdf_curated import build_curated
+from .rdf_entities import build_entities
+from .rdf_eu_relations import build_eu_relations
+from .rdf_events import add_event_links
 from .rdf_letter import build_letter
 from .rdf_reference import build_reference
 from .rdf_report import build_report
@@ -86,6 +89,13 @@ def _parse_vocabularies(g: Graph, settings: BuildSettings) -> None:
         g.parse(path, format="turtle", publicID=settings.base_iri)
 
 
+def _build_curated_graph(g: Graph, iris: Iris, sources: Sources) -> None:
+    """The editors' graph: alignments and update links, event links, typed EU-law relations."""
+    build_curated(g, iris, sources)
+    add_event_links(g, iris, sources)
+    build_eu_relations(g, iris, sources)
+
+
 def build_dataset(settings: BuildSettings, progress: Callable[[str], None] = lambda _: None) -> Dataset:
     """Read the sources and produce the whole dataset, one named graph per GraphSpec."""
     iris = Iris(settings.base_iri)
@@ -100,13 +110,15 @@ def build_dataset(settings: BuildSettings, progress: Callable[[str], None] = lam
         "referentie": lambda g: build_reference(g, iris, sources),
         "voortgangsrapportage-2024": lambda g: build_report(g, iris, sources),
         "kamerbrief-2025": lambda g: build_letter(g, iris, sources),
-        "redactie": lambda g: build_curated(g, iris, sources),
+        "redactie": lambda g: _build_curated_graph(g, iris, sources),
     }
     for spec in GRAPHS:
         g = ds.graph(iris.graph(spec.name))
         builders[spec.name](g)
         _describe_graph(g, iris, spec, sources)
         progress(f"{spec.name}: {len(g)} triples")
+    # Programmes, partners and figures span several graphs (reference, documents, curated): added once all exist.
+    build_entities(ds, iris, sources)
     return ds
 
 

@@ -1,9 +1,9 @@
 """Constraint components of the fast validator, each a copy of what pySHACL 0.40's component does.
 
 Every check sees the same rdflib terms pySHACL sees and decides with the same expressions (term equality for
-sh:in, `ill_typed` and Python value types for sh:datatype, pySHACL's own `compare_literal` for sh:maxInclusive,
-`re.match` then `re.search` for sh:pattern), and writes pySHACL's generic message with pySHACL's own
-`stringify_node`, so a finding differs from pySHACL's in nothing. Where pySHACL's code is odd (uniqueLang reports
+sh:in, `ill_typed` and Python value types for sh:datatype, pySHACL's own `compare_literal` for sh:minInclusive and
+sh:maxInclusive, `re.match` then `re.search` for sh:pattern), and writes pySHACL's generic message with pySHACL's
+own `stringify_node`, so a finding differs from pySHACL's in nothing. Where pySHACL's code is odd (uniqueLang reports
 no value), the copy is odd too: tests/test_validate_engines.py compares the two engines finding for finding.
 """
 
@@ -26,7 +26,9 @@ class Context(Protocol):
     """What a check needs of the data: the union of data and ontology, as pySHACL's mixed graph."""
 
     data: Graph
-    ns: NamespaceManager  # the namespaces of pySHACL's mixed graph, for generic messages
+
+    @property
+    def ns(self) -> NamespaceManager: ...  # the namespaces of pySHACL's mixed graph, for generic messages
 
     def instances(self, cls: Node) -> set[Node]: ...
 
@@ -41,8 +43,10 @@ class Check(Protocol):
     def message(self, ctx: Context, focus: Node, value: Node | None) -> str: ...
 
 
-def _data_str(ctx: Context, node: Node) -> str:
+def _data_str(ctx: Context, node: Node | None) -> str:
     """stringify_node of a data node on pySHACL's mixed graph (namespaces of data plus ontology)."""
+    if node is None:  # a message without a value node; pySHACL's own messages never stringify one
+        return "None"
     try:
         return stringify_node(ctx.data, node, ns_manager=ctx.ns)
     except (LookupError, ValueError):
@@ -225,6 +229,27 @@ class MaxInclusive(ValueCheck):
             return False
 
 
+class MinInclusive(ValueCheck):
+    """pySHACL's sh:minInclusive, as :class:`MaxInclusive` with the comparison turned round."""
+
+    component = SH.MinInclusiveConstraintComponent
+
+    def __init__(self, shapes: Graph, minimum: Node) -> None:
+        assert isinstance(minimum, Literal)
+        self.minimum = minimum
+        self.text = f"Value is not >= {stringify_node(shapes, minimum)}"
+
+    def ok(self, ctx: Context, value: Node) -> bool:
+        if not isinstance(value, Literal):
+            return False
+        if isinstance(self.minimum.value, str) != isinstance(value.value, str):
+            return False
+        try:
+            return compare_literal(value, self.minimum) >= 0
+        except (TypeError, NotImplementedError):
+            return False
+
+
 VALUE_CHECKS: dict[URIRef, Callable[[Graph, Node], ValueCheck]] = {
     SH["class"]: Class,
     SH.datatype: Datatype,
@@ -234,6 +259,7 @@ VALUE_CHECKS: dict[URIRef, Callable[[Graph, Node], ValueCheck]] = {
     SH.minLength: MinLength,
     SH.pattern: Pattern,
     SH.maxInclusive: MaxInclusive,
+    SH.minInclusive: MinInclusive,
 }
 
 

@@ -24,7 +24,7 @@ class Unsupported(ValueError):
 # What a shape may say besides its constraints: pySHACL ignores these when validating too.
 NON_VALIDATING = {SH.name, SH.description, SH.order, SH.group, SH.defaultValue}
 VALUE_PARAMS = {SH["class"], SH.datatype, SH.nodeKind, SH["in"], SH.languageIn, SH.minLength, SH.pattern}
-VALUE_PARAMS |= {SH.maxInclusive}
+VALUE_PARAMS |= {SH.maxInclusive, SH.minInclusive}
 PROPERTY_PARAMS = VALUE_PARAMS | NON_VALIDATING | {SH.path, SH.severity, SH.message, SH.minCount, SH.maxCount}
 PROPERTY_PARAMS |= {SH.uniqueLang, SH["or"], SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount}
 NODE_PARAMS = NON_VALIDATING | {SH.targetClass, SH.property, SH.sparql, SH.severity}
@@ -136,14 +136,14 @@ def _message(shapes: _Reader, node: Node) -> Literal | None:
     return message
 
 
-def _nested(shapes: _Reader, node: Node) -> list[checks.Check]:
+def _nested(shapes: _Reader, node: Node) -> list[checks.ValueCheck]:
     """A shape used inside sh:or or sh:qualifiedValueShape: value constraints on the node itself."""
     shapes.allow(node, NESTED_PARAMS)
     return _value_checks(shapes, node)
 
 
-def _value_checks(shapes: _Reader, node: Node) -> list[checks.Check]:
-    found: list[checks.Check] = []
+def _value_checks(shapes: _Reader, node: Node) -> list[checks.ValueCheck]:
+    found: list[checks.ValueCheck] = []
     for param, make in checks.VALUE_CHECKS.items():
         value = shapes.only(node, param)
         if value is not None:
@@ -210,7 +210,7 @@ def compile_shapes(graph: Graph) -> list[NodeShape]:
     if any(set(shapes.all(node, RDF.type)) != {SH.NodeShape} for node in node_shapes):
         raise Unsupported("a node shape with another rdf:type (an implicit class target)")
     compiled = []
-    for node in sorted(node_shapes):
+    for node in sorted(node_shapes, key=str):
         shapes.allow(node, NODE_PARAMS)
         if not isinstance(node, URIRef):
             raise Unsupported(f"unnamed node shape {node}")

@@ -10,7 +10,12 @@
 {base}id/kamerstuk/{dossier[-toevoeging]-nr}, {base}id/kamerstukdossier/{dossier}
 {base}id/staatscourant/{year}-{nr}, {base}id/tk-document/{yyyyDnnnnn}
 {base}id/eu/{key}, {base}id/wet/{key}, {base}id/organisatie/{key}
+{base}id/programma/{key}, {base}id/cijfer/{key}  programmes (schemes, agreements) and figures the documents name
 {base}id/ungp/principe/{n}, {base}id/oeso/hoofdstuk/{roman}, {base}id/oeso/stap/{n}
+{base}id/jaar/{yyyy}, id/maand/{yyyy-mm}, id/dag/{yyyy-mm-dd}  time instants, as precise as the text
+{base}id/gebeurtenis/{key}                  dated events the documents report (planned or occurred)
+{base}id/eu/{key}/fase/{kind}/{date}         a dated stage of an EU act; /verschuiving/... a deadline change
+{base}id/eu-fase/{kind}, {base}id/bron/referentiegegevens  kinds of stage; the reference facts as a source
 {base}id/redactie/...                       curated (analyst) statements
 {base}graph/{name}                          named graphs
 {base}catalog, {base}sparql, {base}downloads/{file}   the DCAT catalog, the endpoint and the dumps
@@ -104,11 +109,52 @@ class Iris:
     def year(self, year: int) -> URIRef:
         return self.id(f"jaar/{year}")
 
+    def instant(self, value: str) -> URIRef:
+        """A time:Instant as precise as the text: jaar/2022, maand/2022-03 or dag/2024-05-24."""
+        kind = {4: "jaar", 7: "maand", 10: "dag"}[len(value)]
+        return self.id(f"{kind}/{value}")
+
+    def event_link(self, key: str, n: int) -> URIRef:
+        return self.id(f"redactie/gebeurtenis/{key}-{n}")
+
     def organisation(self, key: str) -> URIRef:
         return self.id(f"organisatie/{key}")
 
+    def programme(self, key: str) -> URIRef:
+        return self.id(f"programma/{key}")
+
+    def figure(self, key: str) -> URIRef:
+        return self.id(f"cijfer/{key}")
+
+    def entity_link(self, kind: str, key: str, n: int) -> URIRef:
+        """An editor's link from a thing the letter names (kind: programma, partner, cijfer) to action point n."""
+        return self.id(f"redactie/{kind}/{key}-{n}")
+
     def instrument(self, key: str) -> URIRef:
         return self.id(f"eu/{key}")
+
+    # EU-law lifecycles (rdf_eu_lifecycle.py) and typed relations (rdf_eu_relations.py).
+
+    def stage(self, act: URIRef, kind: str, when: str) -> URIRef:
+        """A dated stage of an act: {act}/fase/{kind}/{yyyy-mm-dd} (one act may have two deadlines of a kind)."""
+        return URIRef(f"{act}/fase/{kind}/{when}")
+
+    def stage_kind(self, slug: str) -> URIRef:
+        return self.id(f"eu-fase/{slug}")
+
+    def deadline_change(self, changing: URIRef, changed_key: str, kind: str, when: str) -> URIRef:
+        return URIRef(f"{changing}/verschuiving/{changed_key}-{kind}-{when}")
+
+    def subdivision(self, act: URIRef, path: str) -> URIRef:
+        """An article or paragraph of an act: {act}/artikel/29, {act}/artikel/29/lid/7."""
+        return URIRef(f"{act}/{path}")
+
+    def eu_relation(self, n: int, relation: str, act_key: str) -> URIRef:
+        return self.id(f"redactie/eu-relatie/{n}/{relation}-{act_key}")
+
+    def reference_source(self) -> URIRef:
+        """The compiled reference facts (../shared/reference/) as a source of dated facts."""
+        return self.id("bron/referentiegegevens")
 
     def dutch_law(self, key: str) -> URIRef:
         return self.id(f"wet/{key}")

@@ -6,6 +6,11 @@ so publishing twice leaves one copy, and a graph changed since the last publicat
 whole (atomically per graph on stores that apply a request in one transaction, as Oxigraph does).
 Graphs of the store that are not in the dataset are left alone.
 
+Then the default graph gets the set union of all the dataset's graphs, with one PUT to ``{URL}?default`` (left
+alone when ``--graph`` picks graphs): ``napkg serve --remote`` queries the engine's default graph, which must be that
+union, each triple once, as an RDF merge is. (Oxigraph's ``--union-default-graph`` matches a triple once per graph
+holding it, so run the engine without it.)
+
 Basic authentication comes from ``NAPKG_PUBLISH_USER`` and ``NAPKG_PUBLISH_PASSWORD``, never from flags
 (which would show in the process list and shell history).
 
@@ -18,13 +23,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
-from pyoxigraph import NamedNode, RdfFormat, parse, serialize
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store, Triple, parse, serialize
+
+from .union_graph import write_union
 
 N_TRIPLES = "application/n-triples"
 USER_ENV = "NAPKG_PUBLISH_USER"
@@ -37,16 +45,29 @@ class PublishError(Exception):
 
 @dataclass(frozen=True)
 class GraphPayload:
-    iri: str
+    iri: str | None  # None: the default graph
     triples: int
     body: bytes  # N-Triples
+
+
+def union_payload(trig: Path) -> GraphPayload:
+    """The union of the named graphs of a TriG file, for the default graph (the engine keeps each triple once): in
+    the order in which the embedded store writes its own (see :mod:`napkg_graph.union_graph`)."""
+    store = Store()
+    store.bulk_load(path=trig, format=RdfFormat.TRIG)
+    with tempfile.TemporaryDirectory(prefix="napkg-publish-") as tmp:
+        path = Path(tmp) / "union.nt"
+        write_union(store, path)
+        body = path.read_bytes()
+    store.bulk_load(body, format=RdfFormat.N_TRIPLES, to_graph=DefaultGraph())
+    return GraphPayload(None, sum(1 for _ in store.quads_for_pattern(None, None, None, DefaultGraph())), body)
 
 
 def read_graphs(trig: Path) -> list[GraphPayload]:
     """The named graphs of a TriG file, sorted by IRI, each as N-Triples."""
     if not trig.is_file():
         raise PublishError(f"{trig}: no such file (run `napkg build` first, or pass --dist)")
-    grouped: dict[str, list[object]] = {}
+    grouped: dict[str, list[Triple]] = {}
     try:
         for quad in parse(path=trig, format=RdfFormat.TRIG):
             if not isinstance(quad.graph_name, NamedNode):
@@ -67,15 +88,15 @@ def select_graphs(graphs: Sequence[GraphPayload], wanted: Sequence[str] | None) 
     known = {g.iri: g for g in graphs}
     unknown = [iri for iri in wanted if iri not in known]
     if unknown:
-        listing = "\n  ".join(known)
+        listing = "\n  ".join(str(iri) for iri in known)
         raise PublishError(f"not a named graph of the dataset: {', '.join(unknown)}\nits graphs:\n  {listing}")
     return [known[iri] for iri in dict.fromkeys(wanted)]
 
 
-def graph_url(endpoint: str, iri: str) -> str:
-    """``endpoint`` with ``graph=iri`` added to its query string."""
+def graph_url(endpoint: str, iri: str | None) -> str:
+    """``endpoint`` with ``graph=iri`` added to its query string (``default`` for the default graph)."""
     parts = urlsplit(endpoint)
-    query = "&".join(q for q in (parts.query, urlencode({"graph": iri})) if q)
+    query = "&".join(q for q in (parts.query, "default" if iri is None else urlencode({"graph": iri})) if q)
     return urlunsplit(parts._replace(query=query))
 
 
@@ -111,19 +132,20 @@ def publish(
     done: list[str] = []
     for graph in graphs:
         url = graph_url(endpoint, graph.iri)
+        name = graph.iri or "the default graph"
         try:
             response = client.put(url, content=graph.body, headers={"Content-Type": N_TRIPLES})
         except httpx.HTTPError as error:
-            raise PublishError(_stopped(f"{graph.iri}: could not reach {endpoint}: {error}", done, graphs)) from error
+            raise PublishError(_stopped(f"{name}: could not reach {endpoint}: {error}", done, graphs)) from error
         if response.status_code not in (200, 201, 204):
             hint = _explain(response.status_code)
             detail = response.text.strip()[:500]
-            message = f"{graph.iri}: the store answered {response.status_code} {response.reason_phrase}"
+            message = f"{name}: the store answered {response.status_code} {response.reason_phrase}"
             message += f" ({hint})" if hint else ""
             message += f":\n  {detail}" if detail else ""
             raise PublishError(_stopped(message, done, graphs))
-        done.append(graph.iri)
-        progress(f"{graph.iri}: {graph.triples:,} triples replaced ({response.status_code})")
+        done.append(name)
+        progress(f"{name}: {graph.triples:,} triples replaced ({response.status_code})")
 
 
 def _stopped(message: str, done: Sequence[str], graphs: Sequence[GraphPayload]) -> str:
@@ -137,19 +159,26 @@ def cmd_publish(args: argparse.Namespace) -> int:
     dist = Path(args.dist) if args.dist else BuildSettings().dist
     try:
         graphs = select_graphs(read_graphs(dist / "nap-kg.trig"), args.graph)
+        # The default graph is the union of them all: rewritten only when all of them are published.
+        union = None if args.graph else union_payload(dist / "nap-kg.trig")
         if args.dry_run:
             for graph in graphs:
                 print(f"{graph.triples:>9,}  {graph.iri}")
             total = sum(g.triples for g in graphs)
             print(f"{total:>9,}  in {len(graphs)} graph(s); would PUT to {args.to}?graph=IRI (dry run)")
+            if union is not None:
+                print(f"{union.triples:>9,}  distinct: their union, would PUT to {args.to}?default (dry run)")
             return 0
         auth = auth_from_env()
         with httpx.Client(auth=auth, timeout=args.timeout, follow_redirects=False) as client:
-            publish(args.to, graphs, client=client, progress=lambda m: print(f"napkg publish: {m}", file=sys.stderr))
+            payloads = graphs if union is None else [*graphs, union]
+            publish(args.to, payloads, client=client, progress=lambda m: print(f"napkg publish: {m}", file=sys.stderr))
     except PublishError as error:
         print(f"napkg publish: {error}", file=sys.stderr)
         return 1
     print(f"published {len(graphs)} graph(s), {sum(g.triples for g in graphs):,} triples, to {args.to}")
+    if union is not None:
+        print(f"and their union, {union.triples:,} distinct triples, as the default graph")
     return 0
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph
 
 from .saved_queries import ParameterError, SavedQuery, library, run_local, serialise
+from .union_graph import union_into_default_graph
 
 MIN_WIDTH = 8
 MAX_WIDTH = 60
@@ -109,6 +110,7 @@ def run_query(args: argparse.Namespace, trig: Path, base_iri: str) -> int:
         return 2
     store = pyoxigraph.Store()
     store.bulk_load(path=str(trig), format=pyoxigraph.RdfFormat.TRIG)
+    union_into_default_graph(store)  # the default graph the endpoint serves: the set union of the graphs
     solutions = run_local(store, query, bindings, base_iri)
     if args.format == "table":
         print(f"# {query.title['en']}")

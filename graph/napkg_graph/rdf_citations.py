@@ -3,11 +3,11 @@ plus a direct dcterms:references for simple queries, and a description of every 
 
 from __future__ import annotations
 
-from rdflib import DCTERMS, PROV, RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import DCTERMS, PROV, RDF, RDFS, Graph, Literal, URIRef
 
 from .extract import Reference, extract
 from .iris import Iris
-from .rdf_terms import integer, label, year
+from .rdf_terms import integer, label, nl, year
 from .vocab import NAP
 
 OFFICIELE_BEKENDMAKINGEN = "https://zoek.officielebekendmakingen.nl/{}.html"
@@ -99,6 +99,30 @@ def describe_target(g: Graph, ref: Reference, iris: Iris) -> None:
     g.add((node, RDFS.seeAlso, URIRef(OFFICIELE_BEKENDMAKINGEN.format(ident))))
 
 
+def add_citation(
+    g: Graph,
+    node: URIRef,
+    citing: URIRef,
+    cited: URIRef,
+    span: tuple[str, int, int, URIRef],
+    stated_in: URIRef,
+    activity: URIRef,
+) -> None:
+    """One nap:Citation ``node``: ``citing`` quotes ``span`` (text, start, end, the property holding the text) and so
+    cites ``cited``, as the document ``stated_in`` says and ``activity`` found."""
+    quote, start, end, text_property = span
+    g.add((node, RDF.type, NAP.Citation))
+    g.add((node, RDFS.label, nl(quote)))
+    g.add((node, NAP.citingResource, citing))
+    g.add((node, NAP.cites, cited))
+    g.add((node, NAP.textProperty, text_property))
+    g.add((node, NAP.matchedText, Literal(quote)))
+    g.add((node, NAP.spanStart, integer(start, minimum=0)))
+    g.add((node, NAP.spanEnd, integer(end, minimum=0)))
+    g.add((node, NAP.statedIn, stated_in))
+    g.add((node, PROV.wasGeneratedBy, activity))
+
+
 def add_citations(
     g: Graph, iris: Iris, citing: URIRef, text_property: URIRef, text: str, stated_in: URIRef
 ) -> list[Reference]:
@@ -107,16 +131,8 @@ def add_citations(
     for ref in refs:
         node = iris.citation(citing, ref.start, ref.key)
         cited = target(ref, iris)
-        g.add((node, RDF.type, NAP.Citation))
-        g.add((node, RDFS.label, Literal(f"{ref.text!s}", lang="nl")))
-        g.add((node, NAP.citingResource, citing))
-        g.add((node, NAP.cites, cited))
-        g.add((node, NAP.textProperty, text_property))
-        g.add((node, NAP.matchedText, Literal(ref.text)))
-        g.add((node, NAP.spanStart, integer(ref.start, XSD.nonNegativeInteger)))
-        g.add((node, NAP.spanEnd, integer(ref.end, XSD.nonNegativeInteger)))
-        g.add((node, NAP.statedIn, stated_in))
-        g.add((node, PROV.wasGeneratedBy, extraction_activity(iris)))
+        span = (str(ref.text), ref.start, ref.end, text_property)
+        add_citation(g, node, citing, cited, span, stated_in, extraction_activity(iris))
         g.add((citing, DCTERMS.references, cited))
         describe_target(g, ref, iris)
     return refs

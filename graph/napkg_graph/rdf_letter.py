@@ -1,7 +1,7 @@
 """The 2025 letter graph: the letter's paragraphs verbatim, its footnotes, dated events and the citations in it.
 
-The letter gives no status per action point, so none is made up here. Links from paragraphs to action points are
-an analyst's reading and live in the curated graph (rdf_curated.py).
+The letter gives no status per action point, so none is made up here. Links from paragraphs and events to action
+points are an analyst's reading and live in the curated graph (rdf_curated.py, rdf_events.py).
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ from rdflib import DCTERMS, RDF, Graph, Literal, URIRef
 from .iris import Iris
 from .letter import Paragraph
 from .rdf_citations import add_citations, add_footnote
-from .rdf_terms import date, en, integer, label, nl
+from .rdf_events import add_letter_events
+from .rdf_terms import integer, label, nl
 from .sources import Sources
 from .text import strip_markers
 from .vocab import NAP
-
-INSTRUMENT_KEYS_OR_ORGS = {"ncp", "ser", "bz"}
 
 
 def _paragraph(g: Graph, iris: Iris, letter: URIRef, p: Paragraph, pillar: int | None) -> URIRef:
@@ -63,16 +62,4 @@ def build_letter(g: Graph, iris: Iris, sources: Sources) -> None:
     g.add((assessment, DCTERMS.subject, plan))
     g.add((assessment, DCTERMS.source, iris.paragraph(letter, statement["paragraph"])))
 
-    for e in meta["events"]:
-        node = iris.event(e["key"])
-        g.add((node, RDF.type, NAP.Event))
-        label(g, node, e["nl"], e["en"])
-        g.add((node, DCTERMS.description, nl(e["nl"])))
-        g.add((node, DCTERMS.description, en(e["en"])))
-        g.add((node, DCTERMS.date, date(e["date"])))
-        g.add((node, NAP.dateAsWritten, nl(e["as_written"])))
-        g.add((node, NAP.reportedIn, iris.paragraph(letter, e["paragraph"])))
-        g.add((node, NAP.statedIn, letter))
-        for key in e["concerns"]:
-            target = iris.organisation(key) if key in INSTRUMENT_KEYS_OR_ORGS else iris.instrument(key)
-            g.add((node, NAP.concerns, target))
+    add_letter_events(g, iris, sources)

@@ -11,6 +11,7 @@ from typing import Any
 from rdflib import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, Graph, Literal, URIRef
 
 from .iris import Iris
+from .rdf_eu_lifecycle import build_lifecycles
 from .rdf_terms import add_all, date, en, label, nl
 from .sources import Sources
 from .vocab import ADMS, ELI, NAP, OP_RESOURCE_TYPE, TOOI_MINISTERIE
@@ -94,9 +95,6 @@ def add_instruments(g: Graph, iris: Iris, sources: Sources) -> None:
             [
                 (ELI.title, en(i["title_en"]) if i.get("title_en") else None),
                 (ELI.type_document, OP_RESOURCE_TYPE[i["type"]] if i.get("type") else None),
-                (ELI.date_document, _dated(i.get("date_document"))),
-                (ELI.first_date_entry_in_force, _dated(i.get("entry_into_force"))),
-                (ELI.date_applicability, _dated(i.get("date_applicability"))),
                 (DCTERMS.identifier, Literal(i["number"])),
             ],
         )
@@ -177,6 +175,8 @@ def add_analyst(g: Graph, iris: Iris) -> None:
 def build_reference(g: Graph, iris: Iris, sources: Sources) -> None:
     add_organisations(g, iris, sources)
     add_instruments(g, iris, sources)
+    # Dates of EU acts are lifecycle stages (rdf_eu_lifecycle.py); the act's own verified dates also as ELI.
+    build_lifecycles(g, iris, sources, _identifier)
     add_dutch_laws(g, iris, sources)
     add_plans_and_documents(g, iris, sources)
     add_analyst(g, iris)
@@ -198,4 +198,6 @@ def add_dutch_laws(g: Graph, iris: Iris, sources: Sources) -> None:
         url = law.get("url")
         if url and url["certainty"] in PUBLISHED_AS_MATCH:
             g.add((node, RDFS.seeAlso, URIRef(url["value"])))
+        elif url and url["certainty"] == "derived":  # the article-level jci URL, built from the verified pattern
+            _identifier(g, iris, node, "jci", url["value"], "derived", "KOOP (wetten.overheid.nl)")
         add_all(g, node, [(ELI.first_date_entry_in_force, _dated(law.get("in_force")))])

@@ -2,31 +2,64 @@
 
 from __future__ import annotations
 
-from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, Graph, Literal, URIRef
+from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD, Graph, Literal, URIRef
 
 from .iris import Iris, slugify
 from .rdf_citations import add_citations, add_footnote
-from .rdf_terms import integer, label, nl, year
+from .rdf_entities import add_scope
+from .rdf_events import add_report_events
+from .rdf_terms import date, integer, label, nl
 from .sources import ActionPointRecord, Sources
 from .text import strip_markers
 from .vocab import NAP
 
 REPORT_YEAR = 2024
+INSTANT_PROPERTY = {4: TIME.inXSDgYear, 7: TIME.inXSDgYearMonth, 10: TIME.inXSDDate}
 ROLE_SLUGS = {
     "coordinating": "coordinerend",
     "responsible": "verantwoordelijk",
     "commissioning": "opdrachtgever",
     "executing": "uitvoerder",
     "partner": "partner",
+    "driving": "aanjagend",
+    "monitoring": "monitorend",
 }
 
 
 def _year_instant(g: Graph, iris: Iris, value: int) -> URIRef:
-    node = iris.year(value)
+    return instant(g, iris, f"{value:04d}")
+
+
+def instant(g: Graph, iris: Iris, value: str) -> URIRef:
+    """A time:Instant as precise as the text: inXSDgYear, inXSDgYearMonth or inXSDDate."""
+    node = iris.instant(value)
     g.add((node, RDF.type, TIME.Instant))
-    g.add((node, TIME.inXSDgYear, year(value)))
-    label(g, node, str(value), str(value))
+    g.add((node, INSTANT_PROPERTY[len(value)], date(value)))
+    label(g, node, value, value)
     return node
+
+
+def _timeline(g: Graph, iris: Iris, r: ActionPointRecord, ap: URIRef) -> None:
+    """The timeline as the text means it: start, end, deadline and reporting deadline kept apart (README of
+    graph/sources, "Timelines and events")."""
+    timeline = iris.timeline(r.number)
+    t = r.timeline
+    g.add((ap, NAP.timeline, timeline))
+    g.add((timeline, RDF.type, NAP.Timeline))
+    label(g, timeline, f"Tijdslijn van actiepunt {r.number}", f"Timeline of action point {r.number}")
+    g.add((timeline, NAP.timelineText, nl(r.timeline_text)))
+    for prop, value in (
+        (TIME.hasBeginning, t.start),
+        (TIME.hasEnd, t.end),
+        (NAP.deadline, t.deadline),
+        (NAP.reportingDeadline, t.reporting_deadline),
+    ):
+        if value is not None:
+            g.add((timeline, prop, instant(g, iris, value)))
+    if t.open_ended:
+        g.add((timeline, NAP.openEnded, Literal(True)))
+    if t.recurrence:
+        g.add((timeline, NAP.recurrence, Literal(t.recurrence, datatype=XSD.duration)))
 
 
 def _themes(g: Graph, iris: Iris, records: list[ActionPointRecord]) -> None:
@@ -87,16 +120,10 @@ def _action_point(g: Graph, iris: Iris, r: ActionPointRecord, report: URIRef) ->
         g.add((resp, NAP.role, iris.role(ROLE_SLUGS[party.role])))
         if party.note:
             g.add((resp, NAP.note, nl(party.note)))
+        if party.scope:  # a split responsibility: the part this party answers for, quoted with its span
+            add_scope(g, iris, r, resp, party, report)
 
-    timeline = iris.timeline(n)
-    g.add((ap, NAP.timeline, timeline))
-    g.add((timeline, RDF.type, NAP.Timeline))
-    label(g, timeline, f"Tijdslijn van actiepunt {n}", f"Timeline of action point {n}")
-    g.add((timeline, NAP.timelineText, nl(r.timeline_text)))
-    if r.start_year is not None:
-        g.add((timeline, TIME.hasBeginning, _year_instant(g, iris, r.start_year)))
-    if r.end_year is not None:
-        g.add((timeline, TIME.hasEnd, _year_instant(g, iris, r.end_year)))
+    _timeline(g, iris, r, ap)
 
     assessment = iris.status_assessment(n, REPORT_YEAR)
     g.add((assessment, RDF.type, NAP.StatusAssessment))
@@ -146,3 +173,4 @@ def build_report(g: Graph, iris: Iris, sources: Sources) -> None:
     _themes(g, iris, sources.action_points)
     for record in sources.action_points:
         _action_point(g, iris, record, report)
+    add_report_events(g, iris, sources)

@@ -14,8 +14,16 @@ def en(text: str) -> Literal:
     return Literal(text, lang="en")
 
 
-def integer(value: int, datatype: URIRef = XSD.positiveInteger) -> Literal:
-    return Literal(str(value), datatype=datatype)
+def integer(value: int, minimum: int = 1) -> Literal:
+    """``value`` as an ``xsd:integer``, refused below ``minimum``.
+
+    Never a derived type such as ``xsd:positiveInteger``: a SPARQL store may keep those as ``xsd:integer``
+    (pyoxigraph does), and then the endpoint would serve another literal than the dumps hold. The bound is
+    stated in the shapes instead (``sh:minInclusive``).
+    """
+    if value < minimum:
+        raise ValueError(f"{value} is below the minimum {minimum}")
+    return Literal(str(value), datatype=XSD.integer)
 
 
 def year(value: int) -> Literal:

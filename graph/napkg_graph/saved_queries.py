@@ -187,11 +187,11 @@ def library() -> dict[str, SavedQuery]:
 
 
 def run_local(store: Store, query: SavedQuery, bindings: dict[str, Term], base_iri: str) -> QuerySolutions:
-    """Run ``query`` on ``store`` as the server does: union default graph, values substituted."""
+    """Run ``query`` on ``store`` as the server does: on its default graph, which holds the union of the named
+    graphs once the store has been through ``union_graph.union_into_default_graph``; values substituted."""
     result = store.query(
         query.sparql,
         base_iri=base_iri,
-        use_default_graph_as_union=True,
         substitutions={Variable(k): v for k, v in bindings.items()},
     )
     assert isinstance(result, QuerySolutions), f"{query.name} is not a SELECT query"

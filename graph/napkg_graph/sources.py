@@ -6,6 +6,7 @@ A record that does not fit fails here with the file name and the field, before a
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,9 @@ STATUS_VALUES = (
     "In (formele) consultatie",
     "Niet van toepassing",
 )
-ROLES = ("coordinating", "responsible", "commissioning", "executing", "partner")
+ROLES = ("coordinating", "responsible", "commissioning", "executing", "partner", "driving", "monitoring")
+#: Where the words scoping a responsibility stand: the responsibility column or the 2024 explanation.
+SCOPE_FIELDS = ("responsibility", "explanation")
 
 
 class SourceError(ValueError):
@@ -36,6 +39,8 @@ class Party:
     org: str
     role: str
     note: str | None = None
+    scope: str | None = None  # the part of the action point this party answers for, quoted from scope_in
+    scope_in: str = "responsibility"
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,39 @@ class Footnote:
     marker: str
     text: str
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineDates:
+    """The typed reading of a timeline text: ISO year, year-month or date strings, as precise as the text."""
+
+    start: str | None = None
+    end: str | None = None
+    deadline: str | None = None
+    reporting_deadline: str | None = None
+    open_ended: bool = False
+    recurrence: str | None = None  # xsd:duration, e.g. P1Y
+
+
+_WHEN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DURATION = re.compile(r"^P\d+[YMD]$")
+
+
+def _timeline_dates(timeline: dict[str, Any], path: Path) -> TimelineDates:
+    dates: dict[str, str | None] = {}
+    for key in ("start", "end", "deadline", "reporting_deadline"):
+        value = timeline.get(key)
+        value = None if value is None else str(value)
+        if value is not None and not _WHEN.match(value):
+            raise SourceError(f"{path}: timeline.{key} {value!r} is not a year, year-month or date (quote it)")
+        dates[key] = value
+    recurrence = timeline.get("recurrence")
+    if recurrence is not None and not _DURATION.match(recurrence):
+        raise SourceError(f"{path}: timeline.recurrence {recurrence!r} is not a duration such as P1Y")
+    open_ended = bool(timeline.get("open_ended", False))
+    if open_ended and (dates["end"] or not dates["start"]):
+        raise SourceError(f"{path}: an open-ended timeline has a start and no end")
+    return TimelineDates(**dates, open_ended=open_ended, recurrence=recurrence)
 
 
 @dataclass(frozen=True)
@@ -56,8 +94,7 @@ class ActionPointRecord:
     responsibility_text: str
     parties: tuple[Party, ...]
     timeline_text: str
-    start_year: int | None
-    end_year: int | None
+    timeline: TimelineDates
     status_2024: str
     explanation_2024: str
     footnotes: tuple[Footnote, ...]
@@ -99,6 +136,7 @@ class Sources:
     alignments: dict[str, Any]
     letter: dict[str, Any]
     letter_paragraphs: list[Paragraph] = field(default_factory=list)
+    report_events: list[dict[str, Any]] = field(default_factory=list)  # events-2024.yaml (events.py reads them)
 
 
 def _yaml(path: Path) -> Any:
@@ -125,10 +163,15 @@ def _action_point(path: Path) -> ActionPointRecord:
     status = _require(r, "status_2024", path)
     if status not in STATUS_VALUES:
         raise SourceError(f"{path}: status_2024 {status!r} is not one of {STATUS_VALUES}")
-    parties = tuple(Party(p["org"], p["role"], p.get("note")) for p in resp.get("parties", []))
+    parties = tuple(
+        Party(p["org"], p["role"], p.get("note"), p.get("scope"), p.get("scope_in", "responsibility"))
+        for p in resp.get("parties", [])
+    )
     for p in parties:
         if p.role not in ROLES:
             raise SourceError(f"{path}: role {p.role!r} is not one of {ROLES}")
+        if p.scope_in not in SCOPE_FIELDS:
+            raise SourceError(f"{path}: scope_in {p.scope_in!r} is not one of {SCOPE_FIELDS}")
     first, last = _require(r, "source_lines", path)
     return ActionPointRecord(
         number=int(_require(r, "number", path)),
@@ -140,8 +183,7 @@ def _action_point(path: Path) -> ActionPointRecord:
         responsibility_text=_require(resp, "text", path),
         parties=parties,
         timeline_text=_require(timeline, "text", path),
-        start_year=timeline.get("start_year"),
-        end_year=timeline.get("end_year"),
+        timeline=_timeline_dates(timeline, path),
         status_2024=status,
         explanation_2024=_require(r, "explanation_2024", path).strip(),
         footnotes=tuple(Footnote(str(f["marker"]), f["text"], f.get("url")) for f in r.get("footnotes") or []),
@@ -194,4 +236,5 @@ def load_sources(sources_dir: Path) -> Sources:
         alignments=_yaml(sources_dir / "alignments.yaml"),
         letter=letter,
         letter_paragraphs=paragraphs,
+        report_events=_yaml(sources_dir / "events-2024.yaml")["events"],
     )

@@ -86,7 +86,7 @@ def _short(node: Node | None, graph: Graph) -> str:
         text = str(node)
         return repr(text if len(text) <= 80 else text[:77] + "...")
     try:
-        return graph.namespace_manager.normalizeUri(node)
+        return graph.namespace_manager.normalizeUri(str(node))
     except Exception:
         return str(node)
 

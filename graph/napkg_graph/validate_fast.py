@@ -85,22 +85,32 @@ class OxigraphCopy:
         self._bnode_ids: dict[str, BNode] = {}
         self.store = ox.Store()
         graphs = (mixed.data, mixed.ontology)
-        self.store.bulk_extend(ox.Quad(self.term(s), self.term(p), self.term(o)) for g in graphs for s, p, o in g)
+        self.store.bulk_extend(ox.Quad(self.resource(s), self.iri(p), self.term(o)) for g in graphs for s, p, o in g)
+
+    def resource(self, node: Node) -> ox.NamedNode | ox.BlankNode:
+        term = self.term(node)
+        if isinstance(term, ox.Literal):
+            raise Unsupported(f"a literal as subject: {node!r}")
+        return term
+
+    def iri(self, node: Node) -> ox.NamedNode:
+        term = self.term(node)
+        if not isinstance(term, ox.NamedNode):
+            raise Unsupported(f"not an IRI as predicate or datatype: {node!r}")
+        return term
 
     def term(self, node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        kind = type(node)
-        if kind is URIRef:
+        # type() is, not isinstance: exact rdflib terms take the fast paths, subclasses the general one below.
+        if type(node) is URIRef:
             text = str.__str__(node)
             iri = self._iris.get(text)
             if iri is None:
                 iri = self._iris[text] = ox.NamedNode(text)
             return iri
-        if kind is Literal:
+        if type(node) is Literal:
             if node.language:
                 return ox.Literal(node, language=node.language)
-            return (
-                ox.Literal(node, datatype=self.term(node.datatype)) if node.datatype is not None else ox.Literal(node)
-            )
+            return ox.Literal(node, datatype=self.iri(node.datatype)) if node.datatype is not None else ox.Literal(node)
         if isinstance(node, BNode):
             if node not in self._bnodes:
                 self._bnodes[node] = blank = ox.BlankNode()
@@ -135,6 +145,8 @@ def sparql_results(copy: OxigraphCopy, constraint: SparqlConstraint, focus_nodes
             )
         except (SyntaxError, RuntimeError) as error:  # e.g. $this not projected: pySHACL allows it
             raise Unsupported(f"sh:sparql {constraint.node}: {error}") from error
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise Unsupported(f"sh:sparql {constraint.node}: not a SELECT")
         names = [v.value for v in solutions.variables if v.value != "this"]
         seen = set()
         for solution in solutions:

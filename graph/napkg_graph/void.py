@@ -23,11 +23,12 @@ from functools import cache
 from importlib import resources
 
 import pyoxigraph
-from rdflib import DCTERMS, RDF, VOID, XSD, Graph, Literal, URIRef
+from rdflib import DCTERMS, RDF, VOID, Graph, Literal, URIRef
 
 from .dataset import GRAPHS
 from .iris import Iris
 from .rdf_terms import en, integer, nl
+from .union_graph import union_into_default_graph
 
 QUERY_DIR = "queries/void"
 
@@ -50,15 +51,19 @@ class VoidFigures:
 
 
 def load_store(trig: bytes) -> pyoxigraph.Store:
-    """An in-memory store holding the TriG dump, as the endpoint and the tests load it."""
+    """An in-memory store holding the TriG dump, as the endpoint and the tests load it: with the union of the named
+    graphs as its default graph."""
     store = pyoxigraph.Store()
     store.load(trig, format=pyoxigraph.RdfFormat.TRIG)
+    union_into_default_graph(store)
     return store
 
 
 def _rows(store: pyoxigraph.Store, name: str, **bindings: pyoxigraph.Literal) -> list[tuple[str, ...]]:
-    substitutions = {pyoxigraph.Variable(k): v for k, v in bindings.items()}
-    solutions = store.query(read_query(name), use_default_graph_as_union=True, substitutions=substitutions)
+    substitutions: dict[
+        pyoxigraph.Variable, pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | pyoxigraph.Triple
+    ] = {pyoxigraph.Variable(k): v for k, v in bindings.items()}
+    solutions = store.query(read_query(name), substitutions=substitutions)
     assert isinstance(solutions, pyoxigraph.QuerySolutions)
     return [tuple(term.value for term in row) for row in solutions]
 
@@ -98,7 +103,7 @@ def _partition_key(term: str, prefixes: Mapping[str, str]) -> str:
 
 
 def _count_literal(value: int) -> Literal:
-    return integer(value, XSD.integer)
+    return integer(value, minimum=0)
 
 
 DESCRIPTION = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -59,6 +60,22 @@ class Scope:
     points: set[int] | None = None
 
 
+def principle_text(r: Row, lang: str) -> tuple[str, str]:
+    """The paraphrase and short title of a principle in ``lang`` (ungp-coverage has both languages)."""
+    suffix = "Nl" if lang == "nl" else ""
+    summary = r[f"summary{suffix}"].value if f"summary{suffix}" in r else ""
+    return summary, r[f"title{suffix}"].value if f"title{suffix}" in r else summary
+
+
+# The columns of ungp-coverage that list curated alignments, with the kind and delivery state each stands for.
+CURATED_COLUMNS = {
+    "implementsDelivered": ("implements", "delivered"),
+    "implementsIntended": ("implements", "intended"),
+    "supportsDelivered": ("supports", "delivered"),
+    "supportsIntended": ("supports", "intended"),
+}
+
+
 async def matrix(web: WebContext, lang: str, scope: Scope, coverage: list[Row] | None = None) -> str:
     """The coverage matrix; ``coverage`` is the answer of ungp-coverage when the caller has it already."""
     s = STRINGS[lang]
@@ -67,6 +84,7 @@ async def matrix(web: WebContext, lang: str, scope: Scope, coverage: list[Row] |
         coverage, per_status = await asyncio.gather(rows_of(web, "ungp-coverage"), per_status_rows)
     else:
         per_status = await per_status_rows
+    assert coverage is not None
     columns = sorted(
         (
             svg.Column(n, int(r["pillar"].value), web.mapping.href(str(web.iris.action_point(n))))
@@ -76,29 +94,33 @@ async def matrix(web: WebContext, lang: str, scope: Scope, coverage: list[Row] |
         ),
         key=lambda c: (c.group, c.key),
     )
-    rows, explicit, curated = [], set(), set()
+    rows: list[svg.Row] = []
+    explicit: set[tuple[int, int]] = set()
+    curated: dict[tuple[int, int], tuple[str, str]] = {}
     for r in coverage:
         p = int(r["number"].value)
-        summary = r["summary"].value if "summary" in r else ""
+        summary, title = principle_text(r, lang)
         rows.append(
             svg.Row(
                 p,
                 int(r["ungpPillar"].value) if "ungpPillar" in r else 0,
-                summary,
+                title,
                 web.mapping.href(r["principle"].value),
                 r["covered"].value == "true",
                 f"UNGP {p}: {summary}",
+                r["coverage"].value if "coverage" in r else "",
             )
         )
         explicit |= {(p, n) for n in numbers(r["explicitActionPoints"].value if "explicitActionPoints" in r else "")}
-        curated |= {(p, n) for n in numbers(r["curatedActionPoints"].value if "curatedActionPoints" in r else "")}
+        for column, typed in CURATED_COLUMNS.items():
+            curated |= {(p, n): typed for n in numbers(r[column].value if column in r else "")}
     return svg.coverage_matrix(rows, columns, explicit, curated, s)
 
 
 async def link_map(web: WebContext, lang: str, scope: Scope) -> str:
     s = STRINGS[lang]
     edges_rows = await rows_of(web, "eu-law-links", scope.params)
-    kinds = {"cites-instrument": "instrument", "responsible-ministry": "ministry", "cites-kamerstuk": "kamerstuk"}
+    kinds = {"responsible-ministry": "ministry", "cites-kamerstuk": "kamerstuk"}  # the rest: to an instrument
     points: dict[str, svg.Node] = {}
     others: dict[str, svg.Node] = {}
     edges: set[tuple[str, str, str]] = set()
@@ -115,9 +137,12 @@ async def link_map(web: WebContext, lang: str, scope: Scope) -> str:
             ),
         )
         node = r["node"].value
-        others.setdefault(node, svg.Node(node, kinds[r["relation"].value], r["nodeKey"].value, web.mapping.href(node)))
+        kind = kinds.get(r["relation"].value, "instrument")
+        others.setdefault(node, svg.Node(node, kind, r["nodeKey"].value, web.mapping.href(node)))
         edges.add((n, r["relation"].value, node))
-    return svg.link_map(list(points.values()), list(others.values()), sorted(edges), s)
+    # the typed relations are named by their ontology labels (nap:negotiatesAct ...), in the page's language
+    relation_labels = {name: web.lookup.label(NAP + name, lang) for name in svg.TYPED_EDGE_STYLE}
+    return svg.link_map(list(points.values()), list(others.values()), sorted(edges), s, relation_labels)
 
 
 async def status_counts(web: WebContext, lang: str, rows: list[Row] | None) -> tuple[dict, dict]:
@@ -225,12 +250,12 @@ async def picture_page(name: str, request: Request, web: Web) -> Response:
     params = _view_args(name, request)
     language = page_language(request)
     lang = language.lang
-    extra = {}
+    extra: dict[str, Any] = {}
     if name == "ungp-matrix":  # the page lists the uncovered principles of the same answer
         coverage = await rows_of(web, "ungp-coverage")
         text = await matrix(web, lang, Scope(params), coverage)
         extra["uncovered"] = [
-            (r["number"].value, web.mapping.href(r["principle"].value), r["summary"].value if "summary" in r else "")
+            (r["number"].value, web.mapping.href(r["principle"].value), principle_text(r, lang)[0])
             for r in coverage
             if r["covered"].value != "true"
         ]
@@ -291,8 +316,9 @@ async def dashboard(kind: str, key: str, request: Request, web: Web) -> Response
         *(picture(web, lang, name, subject.scope, subject.answer.rows) for name in names), picks(web)
     )
     figures = []
-    for name, text in zip(names, texts, strict=True):
-        fig_data, fig_params = DATA[name], subject.scope.params if name == "eu-law-map" else {}
+    for name, text in zip(names, cast(list[str], texts), strict=True):
+        fig_data: str = DATA[name]
+        fig_params = subject.scope.params if name == "eu-law-map" else {}
         if name == "status":  # a dashboard's status counts come from its own question
             fig_data, fig_params = subject.data, subject.params
         note = language.a["matrix_restricted"] if name == "ungp-matrix" else ""

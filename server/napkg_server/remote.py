@@ -26,11 +26,12 @@ import asyncio
 import contextlib
 import io
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import Future
+from typing import IO, cast
 
 import httpx
-from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
+from pyoxigraph import QueryResultsFormat, QuerySolutions, RdfFormat, parse, parse_query_results
 
 from napkg_server.evaluation import (
     QueryJob,
@@ -113,12 +114,14 @@ class RemoteExecutor:
 
     async def _answer(self, job: QueryJob, timeout: float) -> QueryOutcome:
         assert self._client is not None, "start() the executor first"
-        default_graphs, named_graphs = job.default_graphs, job.named_graphs
+        default_graphs: Sequence[str] | None = job.default_graphs
+        named_graphs: Sequence[str] | None = job.named_graphs
         if default_graphs is None and named_graphs is None and not job.union_default_graph:
             try:  # the query names its dataset with FROM: see inline_bindings.dataset_of for why it is moved
                 default_graphs, named_graphs = dataset_of(job.query, job.base_iri)
             except ValueError as error:
                 return QueryRefused(Refusal.SYNTAX, str(error))
+        params: list[tuple[str, str | int | float | bool | None]]
         params = [("default-graph-uri", g) for g in default_graphs or ()]
         params += [("named-graph-uri", g) for g in named_graphs or ()]
         headers = {"Content-Type": "application/sparql-query", "Accept": f"{SOLUTIONS_TYPE}, {GRAPH_TYPE}"}
@@ -151,9 +154,9 @@ class RemoteExecutor:
         try:
             results: Results
             if media_type == SOLUTIONS_TYPE:
-                results = parse_query_results(body, QueryResultsFormat.JSON)  # type: ignore[assignment]
+                results = cast(QuerySolutions, parse_query_results(cast(IO[bytes], body), QueryResultsFormat.JSON))
             elif media_type == GRAPH_TYPE:
-                results = TripleList(parse(body, RdfFormat.N_TRIPLES))
+                results = TripleList(parse(cast(IO[bytes], body), RdfFormat.N_TRIPLES))
             else:
                 raise RemoteUnavailableError(
                     f"{self._endpoint_is} answered with {media_type or 'no media type'}, "

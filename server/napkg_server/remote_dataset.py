@@ -1,7 +1,9 @@
 """What the server holds of a remote endpoint's data (``napkg serve --remote``): read at start-up and on reload.
 
 * :class:`~napkg_server.store.DatasetInfo` for ``/health`` and the service description: the triples per
-  named graph (the server's own ``graph-triple-counts.rq``, run on the remote) and their sum;
+  named graph (the server's own ``graph-triple-counts.rq``, run on the remote), their sum, and the triples of the
+  remote's default graph, which must be the set union of the named graphs (``napkg publish`` writes it there):
+  one whose matches outnumber its distinct triples, or that is empty beside non-empty graphs, stops the start;
 * the *mirror*: a local in-memory pyoxigraph store holding what :class:`~napkg_server.resources.Lookup`
   reads (``queries/lookup-mirror.rq``: labels, types and the other ``LOOKUP_PREDICATES``, plus a
   statement for every IRI of ours without a type) and the names of the named graphs, so that the
@@ -65,16 +67,27 @@ async def load_remote(executor: RemoteExecutor, base_iri: str) -> LoadedDataset:
     """The mirror store and the description of the remote's data (raises :class:`DataLoadError`)."""
     per_graph = read_solutions(await _run(executor, "graph-triple-counts", base_iri))
     graphs = tuple(GraphStats(row["graph"].value, int(row["triples"].value)) for row in per_graph)
+    (counts,) = read_solutions(await _run(executor, "default-graph-counts", base_iri))
+    matches, union = int(counts["matches"].value), int(counts["triples"].value)
+    if matches != union:
+        raise DataLoadError(
+            f"{executor.shown}: its default graph matches {matches:,} triples for {union:,} distinct ones, so it "
+            "counts a triple once per graph holding it. Run the engine without a union default graph (Oxigraph: "
+            "without --union-default-graph); `napkg publish` writes the union of the graphs into its default graph."
+        )
+    if union == 0 and any(g.triples for g in graphs):
+        raise DataLoadError(
+            f"{executor.shown}: its default graph is empty; `napkg publish --to STORE-URL` (without --graph) writes "
+            "the union of the named graphs into it."
+        )
     statements = await _run(executor, "lookup-mirror", base_iri, graph=True)
     mirror = await asyncio.to_thread(_mirror, statements, graphs)  # off the event loop: it may be large
     info = DatasetInfo(
         statements=sum(g.triples for g in graphs),
         named_graphs=tuple(sorted(graphs, key=lambda g: g.name)),
-        # `napkg publish` writes named graphs only, and with the union as default graph the remote's own
-        # default graph cannot be counted apart.
+        # `napkg publish` puts nothing of its own there: the remote's default graph is the union it wrote.
         store_default_graph_triples=0,
-        # As store.describe_store counts it: the union default graph matches a triple once per graph holding it.
-        union_default_graph_triples=sum(g.triples for g in graphs),
+        union_default_graph_triples=union,
         checksum=remote_checksum(executor.shown, graphs),
         files=(),
     )

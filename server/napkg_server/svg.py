@@ -1,8 +1,9 @@
-"""The views' pictures as SVG, written by hand (no plotting library, no JavaScript): a UNGP coverage
+"""The views' pictures as SVG, drawn by the server (no plotting library, no JavaScript): a UNGP coverage
 matrix, a layered EU-law link map and a status overview.
 
-Every function takes plain data (computed from saved questions by :mod:`napkg_server.dashboards`)
-and returns the SVG text; every text and attribute is XML-escaped here. Marks carry classes and
+Every function takes plain data (computed from saved questions by :mod:`napkg_server.dashboards`),
+computes the layout (positions, sizes, colours) and hands plain values to its template in
+``templates/svg/``, which writes the markup, escaped. Marks carry classes and
 ``data-`` attributes (``cell explicit``, ``bar`` with ``data-count``, ``node`` with ``data-kind``)
 so that tests can count them.
 """
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+
+from napkg_server.rendering import make_environment
 
 # A presentation attribute, not a style attribute: the pages' Content-Security-Policy allows no inline styles.
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
@@ -30,23 +32,15 @@ STATUS_COLOURS = {
 }
 
 
-def attr(value: object) -> str:
-    return quoteattr(str(value))
+COLOURS = {"ink": INK, "muted": MUTED, "explicit": EXPLICIT, "curated": CURATED, "uncovered": UNCOVERED}
 
 
-def text(x: float, y: float, content: str, *, size: int = 12, anchor: str = "start", extra: str = "") -> str:
-    fill = "" if " fill=" in extra else f' fill="{INK}"'  # ``extra`` may set its own colour
+def draw(template: str, width: float, height: float, title: str, css_class: str, **marks: object) -> str:
+    """The picture ``svg/{template}``: the layout computed here, the markup in the (autoescaped) template."""
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{fill}{extra}>{escape(content)}</text>'
-    )
-
-
-def svg(width: float, height: float, title: str, body: list[str], css_class: str) -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class={attr(css_class)} width="{width:.0f}" height="{height:.0f}" '
-        f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-label={attr(title)} font-family="{FONT}">'
-        f"<title>{escape(title)}</title>"
-        f'<rect width="100%" height="100%" fill="#fff"/>' + "".join(body) + "</svg>"
+        make_environment()
+        .get_template(f"svg/{template}")
+        .render(width=width, height=height, title=title, css_class=css_class, font=FONT, c=COLOURS, **marks)
     )
 
 
@@ -67,6 +61,7 @@ class Row:
     href: str
     covered: bool
     tooltip: str = ""
+    coverage: str = ""  # implemented, supported, intended, mentioned or uncovered (ungp-coverage)
 
 
 @dataclass(frozen=True)
@@ -94,108 +89,86 @@ def coverage_matrix(
     rows: Sequence[Row],
     columns: Sequence[Column],
     explicit: set[tuple[int, int]],
-    curated: set[tuple[int, int]],
+    curated: dict[tuple[int, int], tuple[str, str]],
     s: dict[str, str],
 ) -> str:
-    """Principles (rows) by action points (columns): a filled square where a text names the principle,
-    an outlined square where the analysts align the action point with it (both: filled and outlined)."""
+    """Principles (rows) by action points (columns): a small blue square where a text names the principle; where
+    the analysts align the action point with it (``curated`` maps the pair to its kind and delivery state), an
+    orange square, filled for "implements" and outlined for "supports", dashed and pale when intended only."""
     cell, gap, left, top = 18, 10, 300, 74
     col_x, x = _place(columns, left, cell, gap)
     row_y, y = _place(rows, top, cell, gap)
-    width, legend_y = x + 105, y + 26
-    height = legend_y + 58
-    body: list[str] = []
+    width, legend_y = x + 150, y + 26
+    height = legend_y + 98
     # column groups (NAP pillars) and numbers
+    column_groups = []
     for group in sorted({c.group for c in columns}):
         xs = [col_x[c.key] for c in columns if c.group == group]
-        body.append(f'<line x1="{min(xs):.1f}" y1="30" x2="{max(xs) + cell:.1f}" y2="30" stroke="{MUTED}"/>')
         wide = max(xs) + cell - min(xs) >= 90  # a narrow group shows its number only, under the axis title
         label = f"{s['nap_pillar']} {group}" if wide else str(group)
-        body.append(text((min(xs) + max(xs) + cell) / 2, 24, label, size=12, anchor="middle"))
-    body.append(text(left - 8, 24, s["nap_pillar"] + " →", size=11, anchor="end", extra=f' fill="{MUTED}"'))
-    body.append(text(left - 8, top - 8, s["action_point_axis"], size=11, anchor="end", extra=f' fill="{MUTED}"'))
-    for c in columns:
-        body.append(
-            f'<a href={attr(c.href)}><text class="col-label" x="{col_x[c.key] + cell / 2:.1f}" y="{top - 8}" '
-            f'font-size="11" text-anchor="middle" fill="{INK}">{c.key}</text></a>'
+        column_groups.append(
+            {"x1": min(xs), "x2": max(xs) + cell, "mid": (min(xs) + max(xs) + cell) / 2, "label": label}
         )
+    column_labels = [{"x": col_x[c.key] + cell / 2, "key": c.key, "href": c.href} for c in columns]
     # row groups (UNGP pillars), highlighted uncovered rows, labels
+    row_groups = []
     for group in sorted({r.group for r in rows}):
         ys = [row_y[r.key] for r in rows if r.group == group]
-        mid = (min(ys) + max(ys) + cell) / 2
-        body.append(f'<line x1="14" y1="{min(ys):.1f}" x2="14" y2="{max(ys) + cell:.1f}" stroke="{MUTED}"/>')
-        body.append(
-            f'<text x="8" y="{mid:.1f}" font-size="11" text-anchor="middle" fill="{MUTED}" '
-            f'transform="rotate(-90 8 {mid:.1f})">{escape(s["ungp_pillar"])} {group}</text>'
-        )
-    for r in rows:
-        y0 = row_y[r.key]
-        if not r.covered:
-            body.append(
-                f'<rect class="uncovered" data-principle="{r.key}" x="20" y="{y0:.1f}" width="{width - 24:.1f}" '
-                f'height="{cell}" fill="{UNCOVERED}"/>'
-            )
-        weight = ' font-weight="700"' if not r.covered else ""
-        label = f"{r.key}. {clip(r.label, 42 if r.covered else 38)}"
-        body.append(
-            f'<a href={attr(r.href)}><text class="row-label" x="24" y="{y0 + 13:.1f}" font-size="11" '
-            f'fill="{INK if r.covered else "#a61b1b"}"{weight}><title>{escape(r.tooltip or r.label)}</title>'
-            f"{escape(label)}</text></a>"
-        )
-    # grid
-    for c in columns:
-        x0 = col_x[c.key]
-        body.append(
-            f'<line x1="{x0 + cell / 2:.1f}" y1="{top:.1f}" x2="{x0 + cell / 2:.1f}" y2="{y:.1f}" stroke="#e4e7eb"/>'
-        )
+        row_groups.append({"y1": min(ys), "y2": max(ys) + cell, "mid": (min(ys) + max(ys) + cell) / 2, "group": group})
+    row_labels = [
+        {
+            "row": r,
+            "y": row_y[r.key],
+            "label": f"{r.key}. {clip(r.label, 42 if r.covered else 38)}",
+            "tooltip": r.tooltip or r.label,
+        }
+        for r in rows
+    ]
+    grid = [col_x[c.key] + cell / 2 for c in columns]
     # cells
     by_row: dict[int, int] = {}
-    for principle, ap in sorted(explicit | curated):
+    cells = []
+    for principle, ap in sorted(explicit | set(curated)):
         if principle not in row_y or ap not in col_x:
             continue
         by_row[principle] = by_row.get(principle, 0) + 1
-        x0, y0 = col_x[ap], row_y[principle]
-        kinds = [k for k, pairs in (("explicit", explicit), ("curated", curated)) if (principle, ap) in pairs]
-        tip = f"UNGP {principle} × {s['action_point']} {ap}: " + ", ".join(s[k] for k in kinds)
-        if "explicit" in kinds:
-            body.append(
-                f'<rect class="cell explicit" data-principle="{principle}" data-ap="{ap}" x="{x0 + 4:.1f}" '
-                f'y="{y0 + 4:.1f}" width="{cell - 8}" height="{cell - 8}" fill="{EXPLICIT}"><title>{escape(tip)}'
-                "</title></rect>"
-            )
-        if "curated" in kinds:
-            body.append(
-                f'<rect class="cell curated" data-principle="{principle}" data-ap="{ap}" x="{x0 + 1.5:.1f}" '
-                f'y="{y0 + 1.5:.1f}" width="{cell - 3}" height="{cell - 3}" fill="none" stroke="{CURATED}" '
-                f'stroke-width="2"><title>{escape(tip)}</title></rect>'
-            )
-    for r in rows:
-        n = by_row.get(r.key, 0)
-        body.append(
-            text(
-                x + 12,
-                row_y[r.key] + 13,
-                str(n),
-                size=11,
-                extra=f' class="row-count" fill="{MUTED if n else "#a61b1b"}"',
-            )
+        typed = curated.get((principle, ap))
+        parts = ([s["explicit"]] if (principle, ap) in explicit else []) + (
+            [f"{s['curated']}: {s[typed[0]]}, {s[typed[1]]}"] if typed else []
         )
-        if not r.covered:
-            body.append(
-                text(x + 30, row_y[r.key] + 13, s["not_covered"], size=11, extra=' fill="#a61b1b" font-weight="700"')
-            )
-    body.append(text(x + 12, top - 8, "Σ", size=11))
-    # legend
-    ly = legend_y
-    body.append(f'<rect x="24" y="{ly:.1f}" width="10" height="10" fill="{EXPLICIT}"/>')
-    body.append(text(40, ly + 9, s["legend_explicit"], size=11))
-    body.append(
-        f'<rect x="24" y="{ly + 18:.1f}" width="13" height="13" fill="none" stroke="{CURATED}" stroke-width="2"/>'
+        cells.append(
+            {
+                "principle": principle,
+                "ap": ap,
+                "x": col_x[ap],
+                "y": row_y[principle],
+                "curated": typed,  # (kind, state) or None; drawn first, so that an explicit mark stays on top
+                "explicit": (principle, ap) in explicit,
+                "tip": f"UNGP {principle} × {s['action_point']} {ap}: " + "; ".join(parts),
+            }
+        )
+    counts = [{"row": r, "y": row_y[r.key], "n": by_row.get(r.key, 0)} for r in rows]
+    return draw(
+        "coverage_matrix.svg.j2",
+        width,
+        height,
+        s["matrix_title"],
+        "coverage-matrix",
+        s=s,
+        cell=cell,
+        left=left,
+        top=top,
+        right=x,
+        bottom=y,
+        legend_y=legend_y,
+        column_groups=column_groups,
+        column_labels=column_labels,
+        row_groups=row_groups,
+        row_labels=row_labels,
+        grid=grid,
+        cells=cells,
+        counts=counts,
     )
-    body.append(text(40, ly + 28, s["legend_curated"], size=11))
-    body.append(f'<rect x="24" y="{ly + 37:.1f}" width="13" height="13" fill="{UNCOVERED}" stroke="#e0b4b4"/>')
-    body.append(text(40, ly + 47, s["legend_uncovered"], size=11))
-    return svg(width, height, s["matrix_title"], body, "coverage-matrix")
 
 
 # ---------------------------------------------------------------- link map
@@ -211,10 +184,19 @@ class Node:
     y: float = 0.0
 
 
+# (colour, stroke-dasharray or "" for a solid line)
 EDGE_STYLE = {
-    "cites-instrument": ("#1d4e89", ""),
+    "cites-instrument": ("#9aa5b1", "2 3"),
     "responsible-ministry": ("#52606d", ""),
-    "cites-kamerstuk": ("#d9822b", ' stroke-dasharray="5 3"'),
+    "cites-kamerstuk": ("#d9822b", "5 3"),
+}
+# The editors' typed relations of an action point to an EU act (eu-relations.yaml), by the local name of their
+# property: drawn thicker than the explicit mention, each in its own colour, from the instrument to the action point.
+TYPED_EDGE_STYLE = {
+    "negotiatesAct": ("#1d4e89", ""),
+    "implementsAct": ("#1b7837", ""),
+    "preparesForAct": ("#762a83", ""),
+    "monitorsAct": ("#c51b7d", "7 3"),
 }
 NODE_FILL = {"instrument": "#dbe9f6", "action-point": "#f5f7fa", "ministry": "#e3f1e3", "kamerstuk": "#fdf0e1"}
 
@@ -230,15 +212,19 @@ def _spread(nodes: list[Node], wanted: dict[str, float], top: float, step: float
 
 
 def link_map(
-    action_points: Sequence[Node], others: Sequence[Node], edges: Sequence[tuple[str, str, str]], s: dict[str, str]
+    action_points: Sequence[Node],
+    others: Sequence[Node],
+    edges: Sequence[tuple[str, str, str]],
+    s: dict[str, str],
+    relation_labels: dict[str, str] | None = None,
 ) -> str:
     """Layers: EU instruments | action points (grouped by pillar) | ministries, then parliamentary papers
     below them in the same right-hand layer (so no edge crosses a node). ``edges`` are (action point id,
-    relation, node id)."""
+    relation, node id); ``relation_labels`` names the typed relations (TYPED_EDGE_STYLE) in the legend."""
+    relation_labels = relation_labels or {}
     node_h, step, top = 22, 28, 56
     col = {"instrument": 20, "action-point": 300, "ministry": 600, "kamerstuk": 600}
     widths = {"instrument": 170, "action-point": 150, "ministry": 170, "kamerstuk": 170}
-    body: list[str] = []
     aps = sorted(action_points, key=lambda n: (n.group, int(n.id) if n.id.isdigit() else 0))
     y = top
     previous = None
@@ -263,66 +249,97 @@ def link_map(
     below = max([n.y for n in by_kind["ministry"]], default=top) + step + 34
     _spread(by_kind["kamerstuk"], {k: max(v, below) for k, v in wanted.items()}, below, step)
     placed = {n.id: n for n in [*aps, *others]}
-    height = max([n.y for n in placed.values()], default=top) + node_h + 64
+    height = max([n.y for n in placed.values()], default=top) + node_h + 64 + 22  # two legend rows
     width = 800
-    # headings
-    heads = (("instrument", s["instruments"]), ("action-point", s["action_points"]), ("ministry", s["ministries"]))
-    for kind, label in heads:
-        body.append(text(col[kind], 24, label, size=13, extra=' font-weight="700"'))
-    if by_kind["kamerstuk"]:
-        body.append(
-            text(
-                col["kamerstuk"],
-                min(n.y for n in by_kind["kamerstuk"]) - 12,
-                s["kamerstukken"],
-                size=13,
-                extra=' font-weight="700"',
-            )
+    headings = [
+        {"x": col[kind], "y": 24, "label": label}
+        for kind, label in (
+            ("instrument", s["instruments"]),
+            ("action-point", s["action_points"]),
+            ("ministry", s["ministries"]),
         )
-    for group, gy in group_heads:
-        body.append(text(col["action-point"], gy + 12, f"{s['nap_pillar']} {group}", size=11, extra=f' fill="{MUTED}"'))
+    ]
+    if by_kind["kamerstuk"]:
+        y_top = min(n.y for n in by_kind["kamerstuk"]) - 12
+        headings.append({"x": col["kamerstuk"], "y": y_top, "label": s["kamerstukken"]})
+    pillars = [{"x": col["action-point"], "y": gy + 12, "label": f"{s['nap_pillar']} {g}"} for g, gy in group_heads]
     # edges first, so nodes sit on top of them
+    lines = []
     for ap, relation, other in edges:
         a, b = placed.get(ap), placed.get(other)
         if a is None or b is None:
             continue
-        colour, dash = EDGE_STYLE.get(relation, (MUTED, ""))
+        typed = relation in TYPED_EDGE_STYLE
+        colour, dash = TYPED_EDGE_STYLE[relation] if typed else EDGE_STYLE.get(relation, (MUTED, ""))
         ya, yb = a.y + node_h / 2, b.y + node_h / 2
-        if relation == "cites-instrument":
+        if b.kind == "instrument":
+            # a typed relation runs a little below the explicit mention of the same pair, so both stay visible
+            shift = 4 if typed else -3
             x1, x2 = col["instrument"] + widths["instrument"], col["action-point"]
-            y1, y2 = yb, ya
+            y1, y2 = yb + shift, ya + shift
         else:
             x1, x2 = col["action-point"] + widths["action-point"], col[b.kind]
             y1, y2 = ya, yb
-        mid = (x1 + x2) / 2
-        body.append(
-            f'<path class="edge" data-relation={attr(relation)} data-from={attr(ap)} data-to={attr(other)} '
-            f'd="M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} {x2:.1f},{y2:.1f}" fill="none" '
-            f'stroke="{colour}" stroke-width="1.4" opacity="0.8"{dash}/>'
+        lines.append(
+            {
+                "relation": relation,
+                "source": ap,
+                "target": other,
+                "x1": x1,
+                "y1": y1,
+                "x2": x2,
+                "y2": y2,
+                "mid": (x1 + x2) / 2,
+                "colour": colour,
+                "dash": dash,
+                "stroke": 2.4 if typed else 1.4,
+                "title": relation_labels.get(relation, relation),
+            }
         )
-    for n in placed.values():
-        w = widths[n.kind]
-        body.append(
-            f'<a href={attr(n.href)}><g class="node" data-kind={attr(n.kind)} data-id={attr(n.id)}>'
-            f"<title>{escape(n.label)}</title>"
-            f'<rect x="{col[n.kind]}" y="{n.y:.1f}" width="{w}" height="{node_h}" rx="5" fill="{NODE_FILL[n.kind]}" '
-            f'stroke="#9aa5b1"/>' + text(col[n.kind] + 8, n.y + 15, clip(n.label, 24), size=12) + "</g></a>"
-        )
-    # legend
-    ly = height - 34
-    x = 20.0
-    for relation, label in (
-        ("cites-instrument", s["edge_instrument"]),
-        ("responsible-ministry", s["edge_ministry"]),
-        ("cites-kamerstuk", s["edge_kamerstuk"]),
-    ):
-        colour, dash = EDGE_STYLE[relation]
-        body.append(f'<line x1="{x}" y1="{ly}" x2="{x + 30}" y2="{ly}" stroke="{colour}" stroke-width="2"{dash}/>')
-        body.append(text(x + 36, ly + 4, label, size=11))
-        x += 60 + 6.2 * len(label)
-    if not placed:
-        body.append(text(20, 80, s["nothing"], size=13))
-    return svg(width, height, s["map_title"], body, "link-map")
+    boxes = [
+        {
+            "node": n,
+            "x": col[n.kind],
+            "y": n.y,
+            "width": widths[n.kind],
+            "height": node_h,
+            "fill": NODE_FILL[n.kind],
+            "label": clip(n.label, 24),
+        }
+        for n in placed.values()
+    ]
+    # legend: what the texts say (first row), what the editors judge (second row)
+    rows = (
+        [
+            (EDGE_STYLE[r], label, 2)
+            for r, label in (
+                ("cites-instrument", s["edge_instrument"]),
+                ("responsible-ministry", s["edge_ministry"]),
+                ("cites-kamerstuk", s["edge_kamerstuk"]),
+            )
+        ],
+        [(style, relation_labels.get(r, r), 3) for r, style in TYPED_EDGE_STYLE.items()],
+    )
+    legend = []
+    for i, row in enumerate(rows):
+        ly, x = height - 56 + 22 * i, 20.0
+        for (colour, dash), label, stroke in row:
+            legend.append({"x": x, "y": ly, "colour": colour, "dash": dash, "stroke": stroke, "label": label})
+            x += 60 + 6.2 * len(label)
+    return draw(
+        "link_map.svg.j2",
+        width,
+        height,
+        s["map_title"],
+        "link-map",
+        s=s,
+        headings=headings,
+        pillars=pillars,
+        lines=lines,
+        boxes=boxes,
+        legend=legend,
+        empty=not placed,
+    )
 
 
 # ---------------------------------------------------------------- status overview
@@ -335,43 +352,43 @@ def status_bars(counts: dict[int, dict[str, int]], labels: dict[str, str], s: di
     keys += sorted({k for c in counts.values() for k in c} - set(keys))
     most = max([sum(c.values()) for c in counts.values()], default=0)
     width = left + max(most, 10) * unit + 60
-    body: list[str] = [text(left, 22, s["status_axis"], size=11, extra=f' fill="{MUTED}"')]
+    bars = []
     y = top
     for pillar in sorted(counts):
         row = counts[pillar]
-        total = sum(row.values())
-        body.append(text(left - 10, y + 20, f"{s['nap_pillar']} {pillar}", size=13, anchor="end"))
+        segments = []
         x = float(left)
         for key in keys:
             n = row.get(key, 0)
             if not n:
                 continue
             fill, ink = STATUS_COLOURS.get(key, ("#cbd2d9", INK))
-            w = n * unit
             tip = "{} {}: {}: {}".format(s["nap_pillar"], pillar, labels.get(key, key), n)
-            body.append(
-                f'<rect class="bar" data-pillar="{pillar}" data-status={attr(key)} data-count="{n}" x="{x:.1f}" '
-                f'y="{y}" width="{w:.1f}" height="{bar_h}" fill="{fill}" stroke="#fff">'
-                f"<title>{escape(tip)}</title></rect>"
-            )
-            body.append(
-                f'<text class="bar-count" x="{x + w / 2:.1f}" y="{y + 20}" font-size="13" font-weight="700" '
-                f'text-anchor="middle" fill="{ink}">{n}</text>'
-            )
-            x += w
-        body.append(text(x + 8, y + 20, f"= {total}", size=12, extra=f' class="bar-total" fill="{MUTED}"'))
+            segments.append({"key": key, "n": n, "x": x, "width": n * unit, "fill": fill, "ink": ink, "tip": tip})
+            x += n * unit
+        bars.append({"pillar": pillar, "y": y, "segments": segments, "end": x, "total": sum(row.values())})
         y += bar_h + gap
     # legend, wrapped into lines
     ly, lx = y + 8, float(left)
+    legend = []
     for key in keys:
         label = f"{labels.get(key, key)} ({sum(c.get(key, 0) for c in counts.values())})"
         span = 22 + 6.6 * len(label) + 18
         if lx + span > width and lx > left:
             lx, ly = float(left), ly + 22
-        fill, _ = STATUS_COLOURS.get(key, ("#cbd2d9", INK))
-        body.append(f'<rect class="legend" x="{lx:.1f}" y="{ly:.1f}" width="14" height="14" fill="{fill}"/>')
-        body.append(text(lx + 20, ly + 12, label, size=12))
+        legend.append({"x": lx, "y": ly, "fill": STATUS_COLOURS.get(key, ("#cbd2d9", INK))[0], "label": label})
         lx += span
-    if not counts:
-        body.append(text(left, top + 20, s["nothing"], size=13))
-    return svg(width, ly + 30, s["status_title"], body, "status-bars")
+    return draw(
+        "status_bars.svg.j2",
+        width,
+        ly + 30,
+        s["status_title"],
+        "status-bars",
+        s=s,
+        left=left,
+        top=top,
+        bar_height=bar_h,
+        bars=bars,
+        legend=legend,
+        empty=not counts,
+    )

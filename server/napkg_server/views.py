@@ -90,9 +90,20 @@ def outside_link(iri: str) -> Link:
 
 
 @dataclass
+class NamedThing:
+    """A programme, partner organisation or figure of an action point; curated when an editor linked it."""
+
+    link: Link
+    curated: bool
+    value: str = ""  # a figure's value
+    sentence: str = ""  # the sentence that gives a figure
+
+
+@dataclass
 class Alignment:
     targets: list[Link]
     justification: str
+    kind: str = ""  # the kind and delivery state under the alignment method, e.g. "implements, delivered"
 
 
 @dataclass
@@ -145,6 +156,7 @@ class Views:
                 )
             )
         )
+        entity_rows = await self.runner.select("action-point-entities", resource=node)
         value = {k: v.value for k, v in (facts_rows or [{}])[0].items()}
         responsibilities = [
             (self.lookup.link(r["organisation"].value, lang), self.link(_iri(r, "role"), lang))
@@ -184,7 +196,23 @@ class Views:
             "letter": letter,
             "references": self.references(citations, lang),
             "alignments": self.alignments(alignments, lang),
+            **self.named_things(entity_rows, lang),
         }
+
+    def named_things(self, rows: list[Row], lang: str) -> dict[str, list[NamedThing]]:
+        """Programmes, partners and figures of an action point, one entry each (a figure quoted twice: once)."""
+        found: dict[str, dict[str, NamedThing]] = {"programmes": {}, "partners": {}, "figures": {}}
+        for row in rows:
+            iri = row["entity"].value
+            things = found[f"{row['kind'].value}s"]
+            if iri not in things:
+                things[iri] = NamedThing(
+                    self.lookup.link(iri, lang),
+                    row["curated"].value == "true",
+                    row["value"].value if "value" in row else "",
+                    row["sentence"].value if "sentence" in row else "",
+                )
+        return {kind: sorted(things.values(), key=lambda t: t.link.label.lower()) for kind, things in found.items()}
 
     def references(self, rows: list[Row], lang: str) -> list[Reference]:
         by_target: dict[str, Reference] = {}
@@ -202,18 +230,22 @@ class Views:
             add_occurrence(ref.passages, citing, self.link(_iri(row, "source"), lang), span)
         return sorted(by_target.values(), key=lambda r: r.target.label.lower())
 
+    def alignment_kind(self, row: Row, lang: str) -> str:
+        """The kind and delivery state of an alignment row, in ``lang`` ("implements, delivered")."""
+        return ", ".join(self.lookup.label(row[k].value, lang) for k in ("kind", "state") if k in row)
+
     def alignments(self, rows: list[Row], lang: str) -> list[Alignment]:
-        """Alignments that share one justification are shown together."""
+        """Alignments that share one justification, kind and delivery state are shown together."""
         justifications: dict[str, list[Value]] = defaultdict(list)
-        targets: dict[str, str] = {}
+        targets: dict[str, tuple[str, str]] = {}
         for row in rows:
-            targets[row["alignment"].value] = row["target"].value
+            targets[row["alignment"].value] = (row["target"].value, self.alignment_kind(row, lang))
             if "justification" in row:
                 justifications[row["alignment"].value].append(row["justification"])
-        grouped: dict[str, list[Link]] = defaultdict(list)
-        for alignment, target in sorted(targets.items()):
-            grouped[pick(justifications[alignment], lang) or ""].append(self.lookup.link(target, lang))
-        return [Alignment(sorted(links, key=_natural), text) for text, links in grouped.items()]
+        grouped: dict[tuple[str, str], list[Link]] = defaultdict(list)
+        for alignment, (target, kind) in sorted(targets.items(), key=lambda item: item[1][1]):
+            grouped[(pick(justifications[alignment], lang) or "", kind)].append(self.lookup.link(target, lang))
+        return [Alignment(sorted(links, key=_natural), text, kind) for (text, kind), links in grouped.items()]
 
     async def inbound(self, iri: str, kind: str, lang: str) -> dict[str, object]:
         node = NamedNode(iri)
@@ -232,8 +264,10 @@ class Views:
             elif "paragraph" in row:
                 add_occurrence(letter[row["paragraph"].value], citing, source, span)
         curated: dict[str, list[Value]] = defaultdict(list)
+        kinds: dict[str, str] = {}
         for row in await self.runner.select("inbound-alignments", resource=node):
             curated[row["actionPoint"].value] += [row["justification"]] if "justification" in row else []
+            kinds[row["actionPoint"].value] = self.alignment_kind(row, lang)
         responsible: dict[str, list[Link]] = defaultdict(list)
         if kind == "organisation":
             for row in await self.runner.select("inbound-responsibilities", resource=node):
@@ -245,7 +279,8 @@ class Views:
             "explicit": [(self.lookup.link(ap, lang), self.action(ap), ps) for ap, ps in _sorted_items(explicit)],
             "letter": [(self.lookup.link(paragraph, lang), ps) for paragraph, ps in _sorted_items(letter)],
             "curated": [
-                (self.lookup.link(ap, lang), self.action(ap), pick(v, lang) or "") for ap, v in _sorted_items(curated)
+                (self.lookup.link(ap, lang), self.action(ap), pick(v, lang) or "", kinds[ap])
+                for ap, v in _sorted_items(curated)
             ],
             "responsible": [(self.lookup.link(ap, lang), self.action(ap), r) for ap, r in _sorted_items(responsible)],
         }
@@ -291,5 +326,5 @@ def _natural(link: Link) -> tuple[str, int, str]:
     return (head, int(tail) if tail.isdigit() else 0, tail)
 
 
-def _sorted_items(groups: dict[str, list]) -> list[tuple[str, list]]:  # type: ignore[type-arg]
+def _sorted_items(groups: dict[str, list]) -> list[tuple[str, list]]:
     return sorted(groups.items(), key=lambda item: _natural(Link(item[0], "", "")))
