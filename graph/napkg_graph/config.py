@@ -24,6 +24,7 @@ def _default_dist() -> Path:
         return Path(os.environ["NAPKG_DIST"])
     return REPO_ROOT / "dist" if _in_checkout() else Path.cwd() / "dist"
 
+
 #: Default base IRI: w3id.org is a community persistent-identifier service, so the IRIs can outlive any host.
 DEFAULT_BASE_IRI = "https://w3id.org/nap-kg/"
 

@@ -1,8 +1,9 @@
 """The ontology's documentation page (dist/ontology.html), generated from ontology/nap.ttl.
 
-One self-contained page: styles inline, no scripts, nothing fetched from another host, so it works offline and
-behind any proxy. Every class and property has an element whose id is its local name, so {ontology IRI}#ActionPoint
-(and a redirect of the term IRI) lands on it. The page is well-formed XML (polyglot HTML5), so any parser reads it.
+One self-contained page (``templates/ontology.html``): styles inline, no scripts, nothing fetched from another
+host, so it works offline and behind any proxy. Every class and property has an element whose id is its local
+name, so {ontology IRI}#ActionPoint (and a redirect of the term IRI) lands on it. The page is well-formed XML
+(polyglot HTML5), so any parser reads it. This module gathers the terms; the template writes the markup.
 
 A small generator rather than pyLODE: pyLODE's templates pull a stylesheet and scripts from CDNs, and its output
 order depends on its own version; this one is deterministic and has no further dependency.
@@ -12,11 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import escape
 
+from markupsafe import Markup
 from rdflib import OWL, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from .rendering import make_environment
 from .vocab import NAP_URI, ONTOLOGY_IRI, declared
 
 KINDS = (
@@ -52,60 +54,99 @@ nav ul { columns: 3; list-style: none; padding: 0; }
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A term as a link: ``href`` None for an anonymous class expression."""
+
+    href: str | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """One language's text of a term (a ``<dd>`` marked with its language); ``css`` names what it is."""
+
+    css: str
+    lang: str | None
+    text: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Refs:
+    kind: str = "refs"
+    refs: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plain:
+    """A literal value (a version number)."""
+
+    text: str
+    kind: str = "plain"
+
+
+Value = Text | Refs | Plain
+
+
+@dataclass(frozen=True)
+class Field:
+    heading: str
+    values: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    local: str
+    iri: str
+    kind: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
 class _Page:
     g: Graph
 
-    def name(self, node: Node) -> str:
-        """A term as a link: nap: terms to their anchor on this page, other IRIs by prefixed name."""
+    def ref(self, node: Node) -> Ref:
+        """nap: terms link to their anchor on this page, other IRIs show their prefixed name."""
         if not isinstance(node, URIRef):
-            return "<em>(anonymous class expression)</em>"
+            return Ref(None, "(anonymous class expression)")
         iri = str(node)
         if iri.startswith(NAP_URI):
             local = iri[len(NAP_URI) :]
-            return f'<a href="#{escape(local)}"><code>nap:{escape(local)}</code></a>'
+            return Ref(f"#{local}", f"nap:{local}")
         try:
             prefix, _, local = self.g.namespace_manager.compute_qname(iri, generate=False)
             label = f"{prefix}:{local}"
         except (KeyError, ValueError):
             label = iri
-        return f'<a href="{escape(iri)}"><code>{escape(label)}</code></a>'
+        return Ref(iri, label)
 
-    def texts(self, node: URIRef, predicate: URIRef, css: str) -> list[str]:
-        """One <dd> per language, English first, each marked with its language."""
+    def texts(self, node: URIRef, predicate: URIRef, css: str) -> tuple[Text, ...]:
+        """One value per language, English first."""
         values = sorted(
             (o for o in self.g.objects(node, predicate) if isinstance(o, Literal)),
             key=lambda lit: (lit.language != "en", lit.language or "", str(lit)),
         )
-        return [f'<dd class="{css}-{v.language or "none"}"{_lang(v)}>{escape(str(v))}</dd>' for v in values]
+        return tuple(Text(css, v.language, str(v)) for v in values)
 
-    def term(self, node: URIRef, kind: str) -> str:
-        local = str(node)[len(NAP_URI) :]
-        rows: list[str] = []
-        rows += ["<dt>Label</dt>", *self.texts(node, RDFS.label, "label")]
-        rows += ["<dt>Definition</dt>", *self.texts(node, SKOS.definition, "definition")]
+    def term(self, node: URIRef, kind: str) -> Term:
+        fields = [Field("Label", self.texts(node, RDFS.label, "label"))]
+        fields.append(Field("Definition", self.texts(node, SKOS.definition, "definition")))
         for predicate, heading in NOTES:
-            rows += self._optional(heading, self.texts(node, predicate, "note"))
+            fields += _optional(heading, self.texts(node, predicate, "note"))
         for predicate, heading in RELATIONS:
             targets = sorted(self.g.objects(node, predicate), key=str)
-            rows += self._optional(heading, [f"<dd>{self.name(t)}</dd>" for t in targets])
+            fields += _optional(heading, tuple(Refs(refs=(self.ref(t),)) for t in targets))
         if kind == "class":
             for predicate, heading in ((RDFS.domain, "Domain of"), (RDFS.range, "Range of")):
                 users = sorted(self.g.subjects(predicate, node), key=str)
-                rows += self._optional(heading, [f"<dd>{', '.join(self.name(u) for u in users)}</dd>"] if users else [])
-        return (
-            f'<section class="term" id="{escape(local)}" data-iri="{escape(str(node))}">\n'
-            f'<h3><a href="#{escape(local)}">nap:{escape(local)}</a> <span class="kind">{kind}</span></h3>\n'
-            f'<p class="iri"><code>{escape(str(node))}</code></p>\n'
-            f"<dl>\n{chr(10).join(rows)}\n</dl>\n</section>"
-        )
-
-    @staticmethod
-    def _optional(heading: str, values: list[str]) -> list[str]:
-        return [f"<dt>{heading}</dt>", *values] if values else []
+                fields += _optional(heading, (Refs(refs=tuple(self.ref(u) for u in users)),) if users else ())
+        return Term(str(node)[len(NAP_URI) :], str(node), kind, tuple(fields))
 
 
-def _lang(lit: Literal) -> str:
-    return f' lang="{escape(lit.language)}"' if lit.language else ""
+def _optional(heading: str, values: tuple[Value, ...]) -> list[Field]:
+    """A field shown only when it has values (labels and definitions are shown even when missing)."""
+    return [Field(heading, values)] if values else []
 
 
 def _first(values: Iterable[Node], language: str) -> str:
@@ -119,41 +160,39 @@ def ontology_html(g: Graph) -> str:
     """The whole page, deterministic for a given ontology graph (``vocab.ontology()``: ontology/nap.ttl)."""
     page = _Page(g)
     onto = URIRef(ONTOLOGY_IRI)
-    title_en = _first(g.objects(onto, RDFS.label), "en") or "Ontology"
     terms = declared(g)
     head = [
-        "<dt>IRI</dt>",
-        f"<dd><code>{escape(ONTOLOGY_IRI)}</code></dd>",
-        "<dt>Namespace</dt>",
-        f"<dd><code>{escape(NAP_URI)}</code> (prefix <code>nap:</code>)</dd>",
+        Field("Title", page.texts(onto, RDFS.label, "title")),
+        Field("Description", page.texts(onto, SKOS.definition, "definition")),
     ]
-    head += ["<dt>Title</dt>", *page.texts(onto, RDFS.label, "title")]
-    head += ["<dt>Description</dt>", *page.texts(onto, SKOS.definition, "definition")]
     for predicate, heading in (
         (OWL.versionInfo, "Version"),
         (OWL.versionIRI, "Version IRI"),
         (URIRef("http://purl.org/dc/terms/license"), "Licence"),
     ):
         values = sorted(g.objects(onto, predicate), key=str)
-        head += _Page._optional(
-            heading,
-            [f"<dd>{page.name(v) if isinstance(v, URIRef) else escape(str(v))}</dd>" for v in values],
+        head += _optional(
+            heading, tuple(Refs(refs=(page.ref(v),)) if isinstance(v, URIRef) else Plain(str(v)) for v in values)
         )
-    body: list[str] = []
-    nav: list[str] = []
-    for kind, anchor, heading, label in KINDS:
-        if not terms[kind]:
-            continue
-        nav.append(f'<li><a href="#{anchor}">{heading}</a> ({len(terms[kind])})</li>')
-        body.append(f'<h2 id="{anchor}">{heading}</h2>')
-        body.append("<nav><ul>" + "".join(f"<li>{page.name(t)}</li>" for t in terms[kind]) + "</ul></nav>")
-        body += [page.term(t, label) for t in terms[kind]]
+    sections = [
+        {
+            "anchor": anchor,
+            "heading": heading,
+            "refs": [page.ref(t) for t in terms[kind]],
+            "terms": [page.term(t, label) for t in terms[kind]],
+        }
+        for kind, anchor, heading, label in KINDS
+        if terms[kind]
+    ]
     return (
-        "<!DOCTYPE html>\n"
-        "<!-- Generated from ontology/nap.ttl by napkg_graph/ontology_docs.py (napkg build); do not edit. -->\n"
-        '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">\n<head>\n<meta charset="utf-8" />\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
-        f"<title>{escape(title_en)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-        f"<header>\n<h1>{escape(title_en)}</h1>\n<dl>\n{chr(10).join(head)}\n</dl>\n"
-        f"<nav><ul>{''.join(nav)}</ul></nav>\n</header>\n<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
+        make_environment()
+        .get_template("ontology.html")
+        .render(
+            title=_first(g.objects(onto, RDFS.label), "en") or "Ontology",
+            style=Markup(STYLE),  # a constant of this module, not data
+            ontology_iri=ONTOLOGY_IRI,
+            namespace=NAP_URI,
+            head=head,
+            sections=sections,
+        )
     )

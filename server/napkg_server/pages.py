@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -34,7 +35,7 @@ async def home(request: Request, web: Web) -> Response:
     language = page_language(request)
     lang = language.lang
     counts = {k: v.value for k, v in (await web.runner.select("home-counts") or [{}])[0].items()}
-    pillars: dict[str, dict[str, object]] = {}
+    pillars: dict[str, dict[str, Any]] = {}
     for row in await web.runner.select("home-action-points"):
         pillar = pillars.setdefault(
             row["pillar"].value, {"link": web.lookup.link(row["pillar"].value, lang), "points": []}
@@ -42,7 +43,7 @@ async def home(request: Request, web: Web) -> Response:
         status = web.lookup.link(row["status"].value, lang) if "status" in row else None
         pillar["points"].append(
             (web.lookup.link(row["ap"].value, lang), row["number"].value, row["text"].value, status)
-        )  # type: ignore[attr-defined]
+        )
     return render(web.templates, request, "home.html", language=language, counts=counts, pillars=list(pillars.values()))
 
 
@@ -118,7 +119,7 @@ def results_table(answer: Answer, web: WebContext, label: Callable[[str], str] =
 async def query_page(request: Request, web: Web) -> Response:
     examples: tuple[Example, ...] = request.app.state.examples
     text = request.query_params.get("query") or ""
-    context: dict[str, object] = {"query": text or examples[0].query if examples else text, "examples": examples}
+    context: dict[str, Any] = {"query": text or examples[0].query if examples else text, "examples": examples}
     context.update(table=None, graph=None, error=None, downloads=[])
     status = 200
     if text.strip():

@@ -19,6 +19,7 @@ from starlette.requests import Request
 
 from napkg_server.access_log import QUERY_KEY
 from napkg_server.negotiation import UnknownFormatError, accept_from_format_values
+from napkg_server.problems import HttpProblem
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -30,14 +31,12 @@ READ_ONLY_MESSAGE = (
 )
 
 
-class SparqlHttpError(Exception):
-    """A request the endpoint cannot answer, with the status and text to send back."""
+class SparqlHttpError(HttpProblem):
+    """An :class:`HttpProblem` of the SPARQL protocol: no links to offer, so its text body is the message
+    alone, as SPARQL clients expect. A constructor with that preset, not a second error type."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status, message, headers, links=())
 
 
 @dataclass(frozen=True)

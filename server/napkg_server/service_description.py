@@ -7,10 +7,7 @@ IRI as the client reached it; it is serialised with pyoxigraph like query result
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
-from importlib import resources
 from pathlib import Path
-from string import Template
 
 from napkg_graph.iris import Iris
 from napkg_graph.vocab import SD
@@ -19,6 +16,7 @@ from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from napkg_server.formats import FORMATS, HTML_MEDIA_TYPE, MediaFormat, ResultKind
 from napkg_server.negotiation import best_choice, format_candidates
+from napkg_server.rendering import make_environment
 from napkg_server.store import DatasetInfo, read_query
 
 HTML_PAGE = "html"
@@ -27,8 +25,8 @@ PREFIXES = {"sd": str(SD), "void": str(VOID), "dcterms": str(DCTERMS), "xsd": st
 UNION_DEFAULT_GRAPH_TEXT = (
     "Unless a request names its dataset (default-graph-uri / named-graph-uri, or "
     "FROM / FROM NAMED in the query), the default graph is the union of all named "
-    "graphs plus the store's default graph; a triple in several graphs matches once "
-    "per graph. Graph IRIs are never dereferenced."
+    "graphs plus the store's default graph, as a set (an RDF merge): a triple stated in several "
+    "graphs matches once. Graph IRIs are never dereferenced."
 )
 
 
@@ -121,17 +119,17 @@ def render_description(
 
 def render_page(endpoint: str, info: DatasetInfo, timeout: float, version: str) -> str:
     """A plain HTML page: what is served, and a form that sends a query to ``endpoint``."""
-    template = Template((resources.files("napkg_server") / "pages" / "sparql.html").read_text("utf-8"))
-    rows = "\n".join(f"<tr><td><code>{escape(g.name)}</code></td><td>{g.triples}</td></tr>" for g in info.named_graphs)
-    options = "\n".join(f'<option value="{f.key}">{escape(f.label)} ({escape(f.media_type)})</option>' for f in FORMATS)
-    return template.substitute(
-        endpoint=escape(endpoint),
-        version=escape(version),
-        timeout=f"{timeout:g}",
-        union_triples=info.union_default_graph_triples,
-        graph_count=len(info.named_graphs),
-        graph_rows=rows or '<tr><td colspan="2">(no named graphs)</td></tr>',
-        format_options=options,
-        example_query=escape(read_query("example")),
-        union_text=escape(UNION_DEFAULT_GRAPH_TEXT),
+    return (
+        make_environment()
+        .get_template("sparql.html")
+        .render(
+            endpoint=endpoint,
+            version=version,
+            timeout=f"{timeout:g}",
+            union_triples=info.union_default_graph_triples,
+            graphs=info.named_graphs,
+            formats=FORMATS,
+            example_query=read_query("example"),
+            union_text=UNION_DEFAULT_GRAPH_TEXT,
+        )
     )
