@@ -1,6 +1,6 @@
 """Hostile queries against one nap-kg server (issue 13), while another client watches it.
 
-Each probe starts a fresh ``python -m napkg_server`` on loopback, sends one hostile thing from one
+Each probe starts a fresh ``python -m napkg_cli.serve`` on loopback, sends one hostile thing from one
 client, and meanwhile a second client asks ``/health`` and a third a point lookup over SPARQL (the
 label of action point 17; answered from the result cache after the first time, as in a deployment)
 every 20 ms. Reported per probe: what the hostile client got and how long it took, p50/p99/max of

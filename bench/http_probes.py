@@ -1,6 +1,6 @@
 """Hostile HTTP clients against one nap-kg server (issue 13, HTTP side), with ``/health`` watched.
 
-Each probe starts a fresh ``python -m napkg_server`` on loopback on ``--data`` (the built
+Each probe starts a fresh ``python -m napkg_cli.serve`` on loopback on ``--data`` (the built
 ``dist/nap-kg.trig`` by default), does one hostile thing from raw sockets, and reports what the
 server answered, how long the connection stayed open, the server process's RSS (start, peak while
 probing, end; from /proc) and the latency of ``/health`` asked every 20 ms by another client
@@ -58,7 +58,7 @@ class Server:
         self.base_url = f"http://{HOST}:{self.port}"
         self.log = log
         limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))) if nofile else None
-        command = [sys.executable, "-m", "napkg_server", "--host", HOST, "--port", str(self.port)]
+        command = [sys.executable, "-m", "napkg_cli.serve", "--host", HOST, "--port", str(self.port)]
         command += ["--data", str(data), "--dist", str(data.parent), "--log-level", "warning", "--access-log", "off"]
         command += args
         with log.open("wb") as out:

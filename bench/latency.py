@@ -1,6 +1,6 @@
 """Latency of the SPARQL endpoint: median and p95 of a point lookup and of a join.
 
-Starts the real server (``python -m napkg_server``) on loopback with the given data,
+Starts the real server (``python -m napkg_cli.serve``) on loopback with the given data,
 sends each query N times over HTTP (keep-alive, one client, sequentially), and prints
 a table. The same queries are also timed in this process directly on pyoxigraph
 ("engine") and through the worker pool without HTTP ("worker hop"), so the table
@@ -26,10 +26,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from napkg_server.evaluation import QueryJob, evaluate  # noqa: E402
+from napkg_server.data.store import load_dataset  # noqa: E402
+from napkg_server.engine.evaluation import QueryJob, evaluate  # noqa: E402
+from napkg_server.engine.workers import WorkerPool  # noqa: E402
 from napkg_server.settings import DataSource  # noqa: E402
-from napkg_server.store import load_dataset  # noqa: E402
-from napkg_server.workers import WorkerPool  # noqa: E402
 
 from tests.support.live_server import live_server  # noqa: E402
 

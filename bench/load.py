@@ -227,7 +227,7 @@ def _launch(
 
 def start_napkg(data: Path, args: argparse.Namespace, work: Path, *, cached: bool = True) -> Server:
     port = free_port()
-    command = [sys.executable, "-m", "napkg_server", "--data", str(data), "--port", str(port)]
+    command = [sys.executable, "-m", "napkg_cli.serve", "--data", str(data), "--port", str(port)]
     command += ["--query-timeout", str(args.timeout), "--log-level", "warning"]
     command += [*args.napkg_args]
     name = "napkg" if cached else "napkg-uncached"

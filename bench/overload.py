@@ -1,6 +1,6 @@
 """Overload benchmark of one nap-kg server: a realistic mix at rising concurrency, with /health watched.
 
-Starts ``python -m napkg_server`` on loopback on the published data (``--dist``, built with
+Starts ``python -m napkg_cli.serve`` on loopback on the published data (``--dist``, built with
 ``napkg build`` when missing), then for each client count (1, 2, 4, 8, 16, 32 by default) runs
 a mix of the competency queries (``graph/napkg_graph/queries/competency/*.rq``), point lookups
 (one action point by number, over SPARQL and as Turtle at its IRI) and page requests (home, an
@@ -124,7 +124,7 @@ async def run_level(base: str, level: Level, seconds: float, max_requests: int, 
 def ensure_dist(dist: Path) -> Path:
     trig = dist / "nap-kg.trig"
     if not trig.is_file():
-        subprocess.run([sys.executable, "-m", "napkg_graph", "build", "--dist", str(dist)], check=True)
+        subprocess.run([sys.executable, "-m", "napkg_cli", "build", "--dist", str(dist)], check=True)
     return trig
 
 

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from napkg_server.checksums import CHECKSUMS, read_checksums, sha256_of
+from napkg_server.data.checksums import CHECKSUMS, read_checksums, sha256_of
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store, serialize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -220,7 +220,7 @@ def quads_in(path: Path) -> int:
 
 def _list_checksum(path: Path) -> None:
     """Add ``path`` to the ``SHA256SUMS`` of its directory: the file is valid N-Quads by construction, so
-    nap-kg may load it without re-validating, as it does the dumps of ``napkg build`` (napkg_server.checksums);
+    nap-kg may load it without re-validating, as it does the dumps of ``napkg build`` (napkg_server.data.checksums);
     the Oxigraph server gets ``--lenient`` in bench/load.py for the same reason."""
     sums = read_checksums(path.parent) | {path.name: sha256_of(path)}
     lines = [f"{digest}  {name}\n" for name, digest in sorted(sums.items()) if (path.parent / name).is_file()]

@@ -1,4 +1,4 @@
-"""Time of SHACL validation (``napkg_graph.validate.check`` with ``shapes/``) on scaled-up data, per engine.
+"""Time of SHACL validation (``napkg_graph.shacl.validate.check`` with ``shapes/``) on scaled-up data, per engine.
 
 For each size, reads the N-Quads of :mod:`scale_data`, takes the union of its graphs into an rdflib Graph (as
 ``napkg validate FILES`` does) and validates it with each engine (``fast``, ``pyshacl``) in a child process of
@@ -35,7 +35,7 @@ ENGINES = ("fast", "pyshacl")
 def _measure(path: str, engine: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     from napkg_graph.config import BuildSettings
     from napkg_graph.dataset import union as union_of
-    from napkg_graph.validate import check, load_shapes
+    from napkg_graph.shacl.validate import check, load_shapes
     from napkg_graph.vocab import ontology
     from rdflib import Dataset
 

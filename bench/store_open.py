@@ -2,7 +2,7 @@
 
 For each ``--triples`` (data from :mod:`scale_data`): bulk-loads the N-Quads into an on-disk store in
 ``bench/.cache/store-N`` once (``napkg serve --store DIR --data FILE`` does the same; the load time and the
-store's size on disk are printed), then starts ``python -m napkg_server --store DIR`` ``--opens`` times and
+store's size on disk are printed), then starts ``python -m napkg_cli.serve --store DIR`` ``--opens`` times and
 takes the time until ``/health`` answers (most of which is Python importing the web framework, the same at
 every scale; the time to open the store itself is printed apart), until a first query (a point lookup)
 answers, and the memory of the server and its workers (PSS) once it answers. Nothing is parsed on reopening:
@@ -37,7 +37,7 @@ QUERY = (REPO / "bench" / "queries" / "point-lookup.rq").read_text("utf-8")
 def _load(data: Path, store: Path) -> float | None:
     """Load ``data`` into ``store`` unless it already holds it; the seconds it took, or None if reused."""
     sys.path.insert(0, str(REPO / "server"))
-    from napkg_server.disk_store import is_loaded, load_into, read_info
+    from napkg_server.data.disk_store import is_loaded, load_into, read_info
     from napkg_server.settings import DataSource
 
     if is_loaded(store) and read_info(store).files == (str(data),):
@@ -61,7 +61,7 @@ def _answers(port: int, method: str, path: str, body: bytes | None = None) -> bo
 
 def open_once(store: Path, max_seconds: float) -> dict[str, float]:
     port = free_port()
-    command = [sys.executable, "-m", "napkg_server", "--store", str(store), "--port", str(port)]
+    command = [sys.executable, "-m", "napkg_cli.serve", "--store", str(store), "--port", str(port)]
     command += ["--log-level", "warning", "--access-log", "off"]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -10,8 +10,8 @@ import pyoxigraph
 import pytest
 from napkg_graph.config import DEFAULT_BASE_IRI, BuildSettings
 from napkg_graph.pipeline import BuildResult, build
+from napkg_graph.shacl.validate import load_shapes
 from napkg_graph.union_graph import union_into_default_graph
-from napkg_graph.validate import load_shapes
 from napkg_graph.vocab import ONTOLOGY_FILE
 from rdflib import Graph
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -21,6 +22,9 @@ from napkg_graph.config import REPO_ROOT
 from tests.support.live_server import live_server
 
 pytestmark = pytest.mark.slow
+
+#: What a checkout may hold beside its sources: environments, builds, caches.
+CHECKOUT_LEFTOVERS = (".git", ".venv", "dist", "build", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
 
 
 # The installed program must find only what it was installed with: no search path of this process.
@@ -40,19 +44,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     """(bin directory of a fresh venv holding only the wheel, an empty working directory), both outside the repo."""
     root = tmp_path_factory.mktemp("wheel")
     wheels = root / "wheels"
+    # Built from a clean copy of the checkout: setuptools builds in place, and a build/ left in the checkout by an
+    # earlier build would slip stale modules into the wheel. The data/ links are kept as links (their targets are
+    # copied too), as in a checkout.
+    source = root / "source"
+    shutil.copytree(REPO_ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(*CHECKOUT_LEFTOVERS))
     # No build isolation: the test extra brings setuptools and wheel, so nothing is downloaded here.
     _run(
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "-q",
-        "--no-deps",
-        "--no-build-isolation",
-        "-w",
-        wheels,
-        REPO_ROOT,
-        cwd=root,
+        sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", wheels, source, cwd=root
     )
     (wheel,) = wheels.glob("nap_kg-*.whl")
     env_dir = root / "venv"

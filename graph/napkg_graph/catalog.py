@@ -1,6 +1,6 @@
 """The DCAT catalog of the dataset itself (dist/catalog.ttl, dist/catalog.jsonld), for open-data portals.
 
-It conforms to DCAT-AP 3 and DCAT-AP-NL 3.0 (tests/test_catalog.py validates it with their official shapes). What
+It conforms to DCAT-AP 3 and DCAT-AP-NL 3.0 (tests/graph/test_catalog.py validates it with their official shapes). What
 is curated (titles, code-list terms, the contact) comes from graph/sources/catalog.yaml; what only the build knows
 comes from publish.py: the byte size and SHA-256 of every dump as written. The catalog files are not distributions
 of the dataset, and cannot carry their own checksum, so SHA256SUMS is the only checksum of catalog.ttl itself.

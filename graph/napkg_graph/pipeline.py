@@ -12,7 +12,8 @@ from .catalog import load_catalog_source
 from .config import BuildSettings
 from .dataset import build_dataset, union
 from .publish import write_dist
-from .validate import Engine, Report, check, load_shapes
+from .shacl.report import Report
+from .shacl.validate import Engine, check, load_shapes
 from .vocab import ontology
 
 

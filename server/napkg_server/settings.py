@@ -1,6 +1,6 @@
 """Typed, frozen settings of the SPARQL endpoint, read from the environment (``NAPKG_...``).
 
-Precedence is defaults < environment < command-line flags (see :mod:`napkg_server.cli`).
+Precedence is defaults < environment < command-line flags (see :mod:`napkg_cli.serve`).
 
 >>> s = Settings.from_env({"NAPKG_PORT": "9000", "NAPKG_QUERY_TIMEOUT": "2.5"})
 >>> (s.host, s.port, s.query_timeout, s.base_iri)
@@ -99,7 +99,7 @@ class Settings:
     """Also log the query text (by default only its sha256)."""
     admin_token: str | None = None
     """Bearer token for ``POST /admin/reload``; without one only loopback clients may reload."""
-    # --- Connections and request heads (issue 13; napkg_server.http_guard) ---
+    # --- Connections and request heads (issue 13; napkg_server.http.http_guard) ---
     max_connections: int = 1000
     """Open connections at once; more are answered 503 with Retry-After and the cap is logged."""
     max_header_count: int = 100
@@ -112,7 +112,7 @@ class Settings:
     """Seconds from the end of a request's head to the end of its body; then 408."""
     forwarded_allow_ips: tuple[str, ...] = ()
     """Proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, ``*`` for any); none by default."""
-    # --- Query workers (issue 13; napkg_server.workers) ---
+    # --- Query workers (issue 13; napkg_server.engine.workers) ---
     query_memory: int | None = None
     """Bytes of memory one query may add to its worker (address-space limit); beyond: 503 and a new worker.
     None: half the machine's memory shared among the workers (:meth:`query_memory_limit`)."""

@@ -1,6 +1,6 @@
-"""Shared by the browser tests (tests/test_browser.py, tests/test_views_browser.py): Debian's Chromium, where the
-screenshots go, and a walk over pages that must each answer 200 with their own heading (an error page has an
-``<h1>`` too, so counting headings proves nothing)."""
+"""Shared by the browser tests (tests/server/web/test_browser.py, tests/server/web/test_views_browser.py): Debian's
+Chromium, where the screenshots go, and a walk over pages that must each answer 200 with their own heading (an error
+page has an ``<h1>`` too, so counting headings proves nothing)."""
 
 from __future__ import annotations
 

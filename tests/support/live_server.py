@@ -1,4 +1,4 @@
-"""Start the real server (``python -m napkg_server``) on a free loopback port, for tests and
+"""Start the real server (``python -m napkg_cli.serve``) on a free loopback port, for tests and
 benchmarks: wait for ``/health``, hand out the base URL, terminate it afterwards.
 """
 
@@ -88,7 +88,7 @@ def live_server(
     env: Mapping[str, str] | None = None,
     startup_timeout: float = 30.0,
     attempts: int = 3,
-    program: Sequence[str] = (sys.executable, "-m", "napkg_server"),
+    program: Sequence[str] = (sys.executable, "-m", "napkg_cli.serve"),
     cwd: Path | None = None,
 ) -> Iterator[LiveServer]:
     """Run the server on ``data`` (and ``named_graphs`` as IRI/file pairs) until the block ends.

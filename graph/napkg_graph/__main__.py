@@ -1,5 +1,0 @@
-"""`python -m napkg_graph` is `napkg`."""
-
-from .cli import main
-
-main()

@@ -1,0 +1,39 @@
+"""What the linked-data pages need, built once per app and injected like ``EndpointContext``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, Request
+from jinja2 import Environment
+from napkg_graph.iris import Iris
+
+from napkg_server.engine.runner import QueryRunner
+from napkg_server.web.resource_pages import Views
+from napkg_server.web.resources import IriMapping, Lookup
+
+
+@dataclass(frozen=True)
+class WebContext:
+    mapping: IriMapping
+    lookup: Lookup
+    runner: QueryRunner
+    views: Views
+    templates: Environment
+    dist: Path | None
+
+    @property
+    def iris(self) -> Iris:
+        """The IRI scheme (napkg_graph.iris) under the served base IRI."""
+        return Iris(self.mapping.base_iri)
+
+
+async def web_context(request: Request) -> WebContext:
+    # async on purpose, as endpoint_context: the store lookups must stay on the loop's thread.
+    context: WebContext = request.app.state.web
+    return context
+
+
+Web = Annotated[WebContext, Depends(web_context)]

@@ -1,0 +1,142 @@
+"""HTML pages that are not one resource: home ``/``, search ``/zoeken``, ``/about`` and the
+query page ``/query`` (a plain form; results rendered here as a table, through the worker pool).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from pyoxigraph import Literal
+from starlette.responses import Response
+
+from napkg_server.engine.evaluation import QueryAnswer
+from napkg_server.engine.runner import Answer, Value, read_answer
+from napkg_server.http.problems import HttpProblem
+from napkg_server.sparql.answers import build_job, outcome_response
+from napkg_server.sparql.protocol import QueryRequest, SparqlHttpError
+from napkg_server.web.competency import Example
+from napkg_server.web.context import Web, WebContext
+from napkg_server.web.rendering import page_language, render
+from napkg_server.web.resources import NAP, Link
+
+router = APIRouter(include_in_schema=False)
+
+MAX_TERM = 200
+MAX_ROWS = 1000
+QUERY_PAGE_ACCEPT = "application/sparql-results+json, text/turtle"
+
+
+@router.get("/")
+async def home(request: Request, web: Web) -> Response:
+    language = page_language(request)
+    lang = language.lang
+    counts = {k: v.value for k, v in (await web.runner.select("home-counts") or [{}])[0].items()}
+    pillars: dict[str, dict[str, Any]] = {}
+    for row in await web.runner.select("home-action-points"):
+        pillar = pillars.setdefault(
+            row["pillar"].value, {"link": web.lookup.link(row["pillar"].value, lang), "points": []}
+        )
+        status = web.lookup.link(row["status"].value, lang) if "status" in row else None
+        pillar["points"].append(
+            (web.lookup.link(row["ap"].value, lang), row["number"].value, row["text"].value, status)
+        )
+    return render(web.templates, request, "home.html", language=language, counts=counts, pillars=list(pillars.values()))
+
+
+@dataclass
+class Hit:
+    link: Link
+    texts: list[str]
+    parent: Link | None
+
+
+def snippet(text: str, term: str, width: int = 90) -> str:
+    """``text`` around the first match of ``term``, with ellipses where it was cut."""
+    at = text.lower().find(term.lower())
+    if at < 0 or len(text) <= 2 * width:
+        return text if len(text) <= 2 * width else text[: 2 * width] + " …"
+    start, end = max(0, at - width), min(len(text), at + len(term) + width)
+    return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
+
+
+@router.get("/zoeken")
+async def search(request: Request, web: Web) -> Response:
+    language = page_language(request)
+    lang = language.lang
+    # Control characters (NUL ...) are not text: drop them rather than echo them into the page.
+    term = "".join(ch for ch in request.query_params.get("q") or "" if ch.isprintable()).strip()[:MAX_TERM]
+    hits: dict[str, Hit] = {}
+    if term:
+        for row in await web.runner.select("search", term=Literal(term)):
+            iri = row["resource"].value
+            hit = hits.get(iri)
+            if hit is None:
+                parents = web.lookup.iris(iri, NAP + "actionPoint")
+                hit = hits[iri] = Hit(
+                    web.lookup.link(iri, lang), [], web.lookup.link(parents[0], lang) if parents else None
+                )
+            text = snippet(row["text"].value, term)
+            if text not in hit.texts:
+                hit.texts.append(text)
+    ordered = sorted(hits.values(), key=lambda h: (h.parent is not None, h.link.label.lower()))
+    return render(web.templates, request, "search.html", language=language, term=term, hits=ordered)
+
+
+@router.get("/about")
+async def about(request: Request, web: Web) -> Response:
+    return render(
+        web.templates, request, "about.html", base_iri=web.mapping.base_iri, timeout=web.runner.policy.timeout
+    )
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[tuple[str, str | None]]]  # (text, href) per cell
+    total: int
+
+
+def results_table(answer: Answer, web: WebContext, label: Callable[[str], str] = str) -> Table | str:
+    """A SELECT answer as a table whose IRIs link to their pages, shown as ``label`` gives them (by default
+    the IRI itself); an ASK answer as "true"/"false"."""
+    if answer.boolean is not None:
+        return str(answer.boolean).lower()
+
+    def cell(value: Value | None) -> tuple[str, str | None]:
+        if value is None:
+            return ("", None)
+        return (label(value.value), web.mapping.href(value.value)) if value.is_iri else (value.value, None)
+
+    rows = [[cell(row.get(c)) for c in answer.columns] for row in answer.rows[:MAX_ROWS]]
+    return Table(answer.columns, rows, len(answer.rows))
+
+
+@router.get("/query")
+async def query_page(request: Request, web: Web) -> Response:
+    examples: tuple[Example, ...] = request.app.state.examples
+    text = request.query_params.get("query") or ""
+    context: dict[str, Any] = {"query": text or examples[0].query if examples else text, "examples": examples}
+    context.update(table=None, graph=None, error=None, downloads=[])
+    status = 200
+    if text.strip():
+        context["query"] = text
+        try:
+            job = build_job(QueryRequest(text, None, QUERY_PAGE_ACCEPT), web.runner.policy)
+            outcome = await web.runner.run(job)
+            if not isinstance(outcome, QueryAnswer):
+                outcome_response(QueryRequest(text, None, QUERY_PAGE_ACCEPT), outcome)  # raises
+            assert isinstance(outcome, QueryAnswer)
+            if outcome.format_key == "json":
+                context["table"] = results_table(read_answer(outcome.body), web)
+                keys = ("csv", "json", "tsv", "xml")
+            else:
+                context["graph"] = outcome.body.decode("utf-8")
+                keys = ("ttl", "jsonld", "nt", "rdf")
+            context["downloads"] = [(k, "/sparql?" + urlencode({"query": text, "format": k})) for k in keys]
+        except (SparqlHttpError, HttpProblem) as error:
+            status, context["error"] = error.status, error.message
+    return render(web.templates, request, "query.html", status=status, **context)
