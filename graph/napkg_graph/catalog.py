@@ -22,6 +22,7 @@ from rdflib.namespace import GEO
 
 from .iris import Iris
 from .rdf_terms import date, en, nl, year
+from .source_schema import validated
 from .sources import SourceError, _yaml
 from .vocab import DCATAP, SPDX, VCARD
 
@@ -78,6 +79,7 @@ def load_catalog_source(sources_dir: Path) -> CatalogSource:
     missing = [key for key in REQUIRED if key not in (record or {})]
     if missing:
         raise SourceError(f"{CATALOG_SOURCE}: missing required field(s) {', '.join(missing)}")
+    validated(sources_dir / CATALOG_SOURCE, record)
     documents = _yaml(sources_dir / "documents.yaml")
     newest = max(int(d["year"]) for d in documents["documents"])
     issued, modified = str(record["issued"]), str(record["modified"])

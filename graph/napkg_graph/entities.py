@@ -19,6 +19,7 @@ import yaml
 from rdflib import URIRef
 
 from .iris import Iris
+from .source_schema import validated
 from .sources import SourceError, Sources
 from .text import strip_markers
 from .vocab import NAP
@@ -175,7 +176,7 @@ def _check_figure(record: dict[str, Any], entity: Entity, where: str) -> None:
 
 def _records(path: Path, key: str) -> tuple[list[dict[str, Any]], str]:
     """The records of one file, and the date its curated links were reviewed."""
-    data = _yaml(path)
+    data = validated(path, _yaml(path))
     reviewed = str(data.get("reviewed", ""))
     if not _WHEN.match(reviewed) or len(reviewed) != 10:
         raise SourceError(f"{path}: `reviewed` must be the date (YYYY-MM-DD) the editors reviewed its links")

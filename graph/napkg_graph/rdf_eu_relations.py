@@ -16,6 +16,7 @@ from rdflib import DCTERMS, PROV, RDF, Graph, URIRef
 from .iris import Iris
 from .rdf_eu_lifecycle import legal_records, quote
 from .rdf_terms import date, en, label, nl
+from .source_schema import validated
 from .sources import SourceError, Sources
 from .vocab import NAP
 
@@ -30,7 +31,7 @@ FILE = "eu-relations.yaml"
 
 
 def read_relations(sources: Sources) -> dict[str, Any]:
-    return yaml.safe_load((sources.root / FILE).read_text(encoding="utf-8"))
+    return validated(sources.root / FILE, yaml.safe_load((sources.root / FILE).read_text(encoding="utf-8")))
 
 
 def build_eu_relations(g: Graph, iris: Iris, sources: Sources) -> None:

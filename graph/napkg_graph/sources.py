@@ -14,24 +14,22 @@ from typing import Any
 import yaml
 
 from .letter import Paragraph, read_paragraphs
-from .user_errors import yaml_problem
-
-STATUS_VALUES = (
-    "Voltooid",
-    "Doorlopend",
-    "In uitvoering",
-    "In uitvoering volgens planning",
-    "In uitvoering maar met vertraging",
-    "In (formele) consultatie",
-    "Niet van toepassing",
+from .source_schema import (
+    ROLES,
+    SCOPE_FIELDS,
+    STATUS_VALUES,
+    ActionPoint,
+    Alignments,
+    Documents,
+    Instruments,
+    Letter,
+    Organisations,
+    Record,
+    ReportEvents,
+    SourceError,
+    check,
 )
-ROLES = ("coordinating", "responsible", "commissioning", "executing", "partner", "driving", "monitoring")
-#: Where the words scoping a responsibility stand: the responsibility column or the 2024 explanation.
-SCOPE_FIELDS = ("responsibility", "explanation")
-
-
-class SourceError(ValueError):
-    """A curated source record is malformed."""
+from .user_errors import yaml_problem
 
 
 @dataclass(frozen=True)
@@ -139,13 +137,18 @@ class Sources:
     report_events: list[dict[str, Any]] = field(default_factory=list)  # events-2024.yaml (events.py reads them)
 
 
-def _yaml(path: Path) -> Any:
+def _yaml(path: Path, model: type[Record] | None = None) -> Any:
+    """The YAML of `path`, checked against the record `model` (source_schema) when one is given."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SourceError(yaml_problem(path, exc)) from exc
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: not UTF-8 (byte at offset {exc.start})") from exc
+    if model is not None:
+        check(path, data, model, text)
+    return data
 
 
 def _require(record: dict[str, Any], key: str, path: Path) -> Any:
@@ -155,7 +158,7 @@ def _require(record: dict[str, Any], key: str, path: Path) -> Any:
 
 
 def _action_point(path: Path) -> ActionPointRecord:
-    r = _yaml(path)
+    r = _yaml(path, ActionPoint)
     if not isinstance(r, dict):
         raise SourceError(f"{path}: expected a mapping")
     resp = _require(r, "responsibility", path)
@@ -193,7 +196,7 @@ def _action_point(path: Path) -> ActionPointRecord:
 
 def load_sources(sources_dir: Path) -> Sources:
     """Read every curated record under `sources_dir` (normally graph/sources/)."""
-    docs_meta = _yaml(sources_dir / "documents.yaml")
+    docs_meta = _yaml(sources_dir / "documents.yaml", Documents)
     documents = {
         d["key"]: Document(
             key=d["key"],
@@ -218,23 +221,23 @@ def load_sources(sources_dir: Path) -> Sources:
     numbers = [a.number for a in action_points]
     if numbers != list(range(1, len(numbers) + 1)):
         raise SourceError(f"action points must be numbered 1..n without gaps, got {numbers}")
-    letter = _yaml(sources_dir / "kamerbrief-2025.yaml")
+    letter = _yaml(sources_dir / "kamerbrief-2025.yaml", Letter)
     paragraphs = read_paragraphs(documents[letter["letter"]].read())
     for entry in letter["paragraphs"]:
         n = entry["n"]
         if n > len(paragraphs) or not paragraphs[n - 1].text.startswith(entry["starts_with"]):
             raise SourceError(f"kamerbrief-2025.yaml: paragraph {n} does not start with {entry['starts_with']!r}")
-    legal = _yaml(sources_dir / "instruments.yaml")
+    legal = _yaml(sources_dir / "instruments.yaml", Instruments)
     return Sources(
         root=sources_dir,
         documents=documents,
         plans=docs_meta["plans"],
         action_points=action_points,
-        organisations=_yaml(sources_dir / "organisations.yaml")["organisations"],
+        organisations=_yaml(sources_dir / "organisations.yaml", Organisations)["organisations"],
         instruments=legal["instruments"],
         dutch_laws=legal["dutch_laws"],
-        alignments=_yaml(sources_dir / "alignments.yaml"),
+        alignments=_yaml(sources_dir / "alignments.yaml", Alignments),
         letter=letter,
         letter_paragraphs=paragraphs,
-        report_events=_yaml(sources_dir / "events-2024.yaml")["events"],
+        report_events=_yaml(sources_dir / "events-2024.yaml", ReportEvents)["events"],
     )
