@@ -20,6 +20,7 @@ from .source_schema import (
     STATUS_VALUES,
     ActionPoint,
     Alignments,
+    DocumentEntry,
     Documents,
     Instruments,
     Letter,
@@ -99,20 +100,10 @@ class ActionPointRecord:
     path: Path
 
 
-@dataclass(frozen=True)
-class Document:
-    key: str
-    slug: str
+class Document(DocumentEntry):
+    """A source document: its entry in documents.yaml (fields as the schema gives them), and where its text is."""
+
     path: Path
-    sha256: str
-    title_nl: str
-    title_en: str
-    year: int
-    creator: str
-    description_nl: str
-    description_en: str
-    origin_note: str
-    signatory: str | None = None
 
     def read(self) -> str:
         data = self.path.read_bytes()
@@ -197,23 +188,7 @@ def _action_point(path: Path) -> ActionPointRecord:
 def load_sources(sources_dir: Path) -> Sources:
     """Read every curated record under `sources_dir` (normally graph/sources/)."""
     docs_meta = _yaml(sources_dir / "documents.yaml", Documents)
-    documents = {
-        d["key"]: Document(
-            key=d["key"],
-            slug=d["slug"],
-            path=sources_dir / d["file"],
-            sha256=d["sha256"],
-            title_nl=d["title_nl"],
-            title_en=d["title_en"],
-            year=int(d["year"]),
-            creator=d["creator"],
-            description_nl=d["description_nl"],
-            description_en=d["description_en"],
-            origin_note=d["origin_note"],
-            signatory=d.get("signatory"),
-        )
-        for d in docs_meta["documents"]
-    }
+    documents = {d["key"]: Document(**d, path=sources_dir / d["file"]) for d in docs_meta["documents"]}
     action_points = sorted(
         (_action_point(p) for p in sorted((sources_dir / "actiepunten").glob("*.yaml"))),
         key=lambda a: a.number,
