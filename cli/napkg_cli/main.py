@@ -10,7 +10,7 @@ from pathlib import Path
 
 import napkg_graph
 from napkg_graph import __doc__ as package_doc
-from napkg_graph.config import BuildSettings
+from napkg_graph.config import BuildSettings, flag_name, opt, scalar_parser
 from napkg_graph.dataset import union
 from napkg_graph.pipeline import BuildFailed, build, build_and_validate
 from napkg_graph.shacl.validate import ENGINES, check, load_shapes
@@ -25,14 +25,22 @@ def _progress(message: str) -> None:
 
 
 def _settings(args: argparse.Namespace) -> BuildSettings:
-    kwargs = {}
-    if getattr(args, "base_iri", None):
-        kwargs["base_iri"] = args.base_iri
-    if getattr(args, "dist", None):
-        kwargs["dist"] = Path(args.dist)
-    if getattr(args, "sources", None):
-        kwargs["sources"] = Path(args.sources)
-    return BuildSettings(**kwargs)
+    """The build's settings: the flags given, over ``NAPKG_*``, over the defaults."""
+    given = {name: getattr(args, name, None) for name in BuildSettings.model_fields}
+    try:
+        return BuildSettings.from_env(**{name: value for name, value in given.items() if value})
+    except ValueError as error:
+        raise UserError(str(error)) from None
+
+
+def add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    """One flag per field of :class:`BuildSettings` that has one; help from the field's description."""
+    for name, field in BuildSettings.model_fields.items():
+        option = opt(field)
+        if option.flag:
+            parser.add_argument(
+                flag_name(name), type=scalar_parser(field), metavar=option.metavar, help=field.description
+            )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -75,7 +83,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if getattr(args, "remote", None) or os.environ.get("NAPKG_REMOTE", "").strip():
         dist = _settings(args).dist
         if not getattr(args, "dist", None) and (dist / "nap-kg.trig").is_file():
-            args.dist = str(dist)
+            args.dist = dist
         return run_serve(args)
     # `--store DIR` without --data reopens the store in DIR as it is (nothing to build or parse), or refuses one
     # whose load did not finish: only an unused DIR is filled, with the built dataset, and that is said.
@@ -88,7 +96,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if store is not None:
             _progress(f"{store} holds no store yet: loading {trig} into it")
         args.data_sources = [DataSource(trig)]
-        args.dist = str(settings.dist)  # so the server offers the dumps beside the data it serves
+        args.dist = settings.dist  # so the server offers the dumps beside the data it serves
     return run_serve(args)
 
 
@@ -136,13 +144,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="napkg", description=(package_doc or "").strip())
     sub = top.add_subparsers(dest="command", required=True)
 
-    def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--base-iri",
-            help="base IRI of the dataset (default: $NAPKG_BASE_IRI or https://w3id.org/nap-kg/)",
-        )
-        p.add_argument("--dist", help="output directory (default: dist/ in the repository)")
-        p.add_argument("--sources", help="curated sources directory (default: graph/sources/)")
+    common = add_build_arguments
 
     b = sub.add_parser("build", help="build the dataset, validate it and write dist/")
     common(b)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import uvicorn
+from napkg_graph.config import flag_name, opt, scalar_parser
 from napkg_server.app import create_app
 from napkg_server.data.store import DataLoadError
 from napkg_server.engine.remote import shown_url
 from napkg_server.http.http_guard import ConnectionLimits, guarded_protocol, raise_descriptor_limit
-from napkg_server.settings import DataSource, Settings, parse_size
+from napkg_server.settings import DataSource, Settings
 
 
 class _NamedGraphAction(argparse.Action):
@@ -42,9 +43,8 @@ def _data_source(value: str) -> DataSource:
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the flags of the ``serve`` command to ``parser``."""
-    parser.add_argument("--host", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port to bind (default 8000)")
+    """Add the flags of the ``serve`` command to ``parser``: --data and --named-graph, then one flag per field of
+    :class:`Settings` (its help from the field's description, its type and metavar from the field's Opt)."""
     parser.add_argument(
         "--data",
         dest="data_sources",
@@ -62,120 +62,44 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         action=_NamedGraphAction,
         help="serve a triples FILE as the named graph IRI; repeatable",
     )
-    parser.add_argument(
-        "--query-timeout",
-        type=float,
-        metavar="SECONDS",
-        help="stop queries running longer than this (default 30)",
-    )
-    parser.add_argument("--base-iri", help="base IRI for relative IRIs in data and queries")
-    parser.add_argument(
-        "--max-concurrent-queries",
-        type=int,
-        metavar="N",
-        help="query worker processes (default: number of cores, at least 2)",
-    )
-    parser.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
-    _add_limit_arguments(parser)
-    # `napkg serve` defines --dist too (where to build); its parser resolves the conflict to
-    # this definition, with the same dest, so both read the one directory.
-    parser.add_argument(
-        "--dist",
-        dest="dist",
-        metavar="DIR",
-        help="directory of the published files, served under /downloads/ (also /catalog, /.well-known/void)",
-    )
-    parser.add_argument(
-        "--store",
-        metavar="DIR",
-        help="keep the data in an on-disk store in DIR: loaded from --data when given, else reopened as it is",
-    )
-    parser.add_argument(
-        "--remote",
-        metavar="URL",
-        help="answer from this SPARQL 1.1 query endpoint instead of data files (filled by `napkg publish --to`; "
-        "its default graph must be the union of its named graphs)",
-    )
-
-
-# Limits and logging (README "Limits"): flag, type, metavar, help; each also NAPKG_<FLAG>.
-_LIMIT_FLAGS: list[tuple[str, Callable[[str], object], str, str]] = [
-    ("max_rows", int, "N", "cut SELECT answers after N rows, flagged X-Result-Truncated (default 100000)"),
-    ("max_response_bytes", int, "BYTES", "refuse answers larger than this with 422 (default 50000000)"),
-    ("max_query_length", int, "CHARS", "refuse longer query texts with 413 (default 100000)"),
-    ("max_queries_per_client", int, "N", "requests running queries at once per client address; 429 beyond (default 4)"),
-    ("access_log", str, "FILE", "JSON-lines access log: - (stderr, the default), a file, or off"),
-    ("max_request_bytes", int, "BYTES", "refuse request bodies larger than this with 413 (default 1000000)"),
-    ("max_connections", int, "N", "open connections at once; the longest idle makes room, else 503 (default 1000)"),
-    ("max_header_count", int, "N", "header fields per request; 431 beyond (default 100)"),
-    ("max_header_bytes", int, "BYTES", "bytes of header fields per request; 431 beyond (default 32768)"),
-    ("header_timeout", float, "SECONDS", "time to send a request's head; 408 after (default 10)"),
-    ("body_timeout", float, "SECONDS", "time to send a request's body once its head is in; 408 after (default 30)"),
-    (
-        "query_memory",
-        parse_size,
-        "BYTES",
-        "memory one query may add to its worker, e.g. 2G; 503 beyond (default: "
-        "half the machine's memory divided among the workers)",
-    ),
-    ("max_query_depth", int, "N", "deepest nesting of { ( [ in a query; 400 beyond (default 100)"),
-]
-
-
-def _add_limit_arguments(parser: argparse.ArgumentParser) -> None:
-    for name, kind, metavar, text in _LIMIT_FLAGS:
-        parser.add_argument("--" + name.replace("_", "-"), type=kind, metavar=metavar, help=text)
-    parser.add_argument(
-        "--federation-allow",
-        metavar="IRI",
-        nargs="+",
-        action="extend",
-        help="SERVICE endpoint(s) queries may call; default none (federation off)",
-    )
-    parser.add_argument(
-        "--access-log-queries", action="store_true", default=None, help="log query texts, not only their hash"
-    )
-    parser.add_argument(
-        "--forwarded-allow-ips",
-        metavar="ADDRESS",
-        nargs="+",
-        action="extend",
-        help="reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, * for any); "
-        "default none: the client is the connection's peer",
-    )
+    # `napkg serve` defines --dist and --base-iri too (for the build); its parser resolves the conflict to these
+    # definitions, with the same dest, so both read the one value.
+    for name, field in Settings.model_fields.items():
+        option = opt(field)
+        if not option.flag:
+            continue
+        if field.annotation is bool:
+            # None when absent, so the environment's value stands.
+            parser.add_argument(flag_name(name), action="store_true", default=None, help=field.description)
+        elif option.many:
+            parser.add_argument(
+                flag_name(name), metavar=option.metavar, nargs="+", action="extend", help=field.description
+            )
+        else:
+            parser.add_argument(
+                flag_name(name),
+                type=scalar_parser(field),
+                metavar=option.metavar,
+                choices=option.choices,
+                help=field.description,
+            )
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """The environment's settings with every flag that was given applied on top."""
     overrides: dict[str, Any] = {}
-    for flag, field in [
-        ("host", "host"),
-        ("port", "port"),
-        ("query_timeout", "query_timeout"),
-        ("base_iri", "base_iri"),
-        ("max_concurrent_queries", "max_concurrent_queries"),
-        ("log_level", "log_level"),
-        *((name, name) for name, *_ in _LIMIT_FLAGS),
-        ("access_log_queries", "access_log_queries"),
-    ]:
-        value = getattr(args, flag, None)
-        if value is not None:
-            overrides[field] = value
-    dist = getattr(args, "dist", None)
-    if dist:
-        overrides["dist"] = Path(dist)
-    if getattr(args, "store", None):
-        overrides["store"] = Path(args.store)
-    if getattr(args, "remote", None):
-        overrides["remote"] = args.remote
+    for name, field in Settings.model_fields.items():
+        option = opt(field)
+        value = getattr(args, name, None)
+        if not option.flag or value is None or value == "":
+            continue
+        if option.many:
+            # The words of every use of the flag, parsed as the environment variable is.
+            value = scalar_parser(field)(" ".join(value))
+        overrides[name] = value
     sources = getattr(args, "data_sources", None)
     if sources:
         overrides["data"] = tuple(sources)
-    if getattr(args, "federation_allow", None):
-        overrides["federation_allow"] = tuple(args.federation_allow)
-    if getattr(args, "forwarded_allow_ips", None):
-        given = " ".join(args.forwarded_allow_ips).replace(",", " ")
-        overrides["forwarded_allow_ips"] = tuple(given.split())
     return Settings.from_env(**overrides)
 
 

@@ -1,6 +1,9 @@
-"""Typed, frozen settings of the SPARQL endpoint, read from the environment (``NAPKG_...``).
+"""Typed, frozen settings of the SPARQL endpoint: one pydantic-settings model, read from ``NAPKG_*``.
 
-Precedence is defaults < environment < command-line flags (see :mod:`napkg_cli.serve`).
+Precedence is defaults < environment < command-line flags. The model's base (environment reading, one-line errors,
+:class:`~napkg_graph.config.Opt`) is :class:`napkg_graph.config.NapkgSettings`, shared with the build. The flags of
+``napkg serve`` are generated from the fields (:func:`napkg_cli.serve.add_serve_arguments`): the field's
+description is the help, its ``Opt`` the metavar and how text becomes a value, so a new setting is one field here.
 
 >>> s = Settings.from_env({"NAPKG_PORT": "9000", "NAPKG_QUERY_TIMEOUT": "2.5"})
 >>> (s.host, s.port, s.query_timeout, s.base_iri)
@@ -11,15 +14,15 @@ Precedence is defaults < environment < command-line flags (see :mod:`napkg_cli.s
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import shlex
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Self
 
-ENV_PREFIX = "NAPKG_"
+from napkg_graph.config import DEFAULT_BASE_IRI, ENV_PREFIX, NapkgSettings, Opt
+from pydantic import Field, model_validator
 
 
 def default_worker_count() -> int:
@@ -60,66 +63,132 @@ class DataSource:
     graph: str | None = None
 
 
-@dataclass(frozen=True)
-class Settings:
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+def _addresses(text: str) -> tuple[str, ...]:
+    return tuple(text.replace(",", " ").split())
+
+
+def _yes(text: str) -> bool:
+    return text.lower() in ("1", "true", "yes", "on")
+
+
+class Settings(NapkgSettings):
     """Everything the server needs to start; one instance per app (no module globals)."""
 
-    host: str = "127.0.0.1"
-    port: int = 8000
-    data: tuple[DataSource, ...] = ()
-    query_timeout: float = 30.0
-    base_iri: str = "https://w3id.org/nap-kg/"
-    cors_origins: tuple[str, ...] = ("*",)
-    max_concurrent_queries: int = field(default_factory=default_worker_count)
-    max_request_bytes: int = 1_000_000
-    log_level: str = "info"
-    # The published directory (``napkg build --dist``): /downloads/, /catalog, /.well-known/void.
-    dist: Path | None = None
-    # An on-disk store (``--store DIR``, ``NAPKG_STORE``): loaded from ``data`` when given, else reopened.
-    store: Path | None = None
-    # A remote SPARQL 1.1 endpoint (``--remote URL``, ``NAPKG_REMOTE``) to answer from instead of the data
-    # files; it must use the union of its named graphs as default graph. Excludes ``data`` and ``store``.
-    remote: str | None = None
-    # Bytes of query answers kept (the data is read-only between reloads); 0 turns the cache off.
-    result_cache_bytes: int = 64 * 1024 * 1024
-    # --- Limits (README, section "Limits"); each also NAPKG_<NAME> and --<name> ---
-    max_rows: int = 100_000
-    """SELECT answers are cut after this many rows, flagged by ``X-Result-Truncated: true``."""
-    max_response_bytes: int = 50_000_000
-    """An answer larger than this (serialised) is refused with 422."""
-    max_query_length: int = 100_000
-    """Characters of query text accepted; a longer query is refused with 413."""
-    max_queries_per_client: int = 4
-    """Requests that run queries, at once, per client address; more get 429 with Retry-After."""
-    federation_allow: tuple[str, ...] = ()
-    """SERVICE endpoints queries may call (full IRIs); empty: federation off, workers have no sockets."""
-    access_log: str = "-"
-    """JSON-lines access log: ``-`` for stderr, a file path, or ``off``."""
-    access_log_queries: bool = False
-    """Also log the query text (by default only its sha256)."""
-    admin_token: str | None = None
-    """Bearer token for ``POST /admin/reload``; without one only loopback clients may reload."""
-    # --- Connections and request heads (issue 13; napkg_server.http.http_guard) ---
-    max_connections: int = 1000
-    """Open connections at once; more are answered 503 with Retry-After and the cap is logged."""
-    max_header_count: int = 100
-    """Header fields per request; more get 431."""
-    max_header_bytes: int = 32_768
-    """Bytes of header fields (names and values) per request; more get 431."""
-    header_timeout: float = 10.0
-    """Seconds from a connection's opening (or a request's first byte) to the end of the head; then 408."""
-    body_timeout: float = 30.0
-    """Seconds from the end of a request's head to the end of its body; then 408."""
-    forwarded_allow_ips: tuple[str, ...] = ()
-    """Proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, ``*`` for any); none by default."""
-    # --- Query workers (issue 13; napkg_server.engine.workers) ---
-    query_memory: int | None = None
-    """Bytes of memory one query may add to its worker (address-space limit); beyond: 503 and a new worker.
-    None: half the machine's memory shared among the workers (:meth:`query_memory_limit`)."""
-    max_query_depth: int = 100
-    """Deepest nesting of ``{``, ``(`` and ``[`` in a query; deeper is refused with 400 before evaluation."""
+    host: Annotated[str, Opt()] = Field(default="127.0.0.1", description="address to bind (default 127.0.0.1)")
+    port: Annotated[int, Opt()] = Field(default=8000, description="port to bind (default 8000)")
+    # --data and --named-graph are two flags for the one ordered list (napkg_cli.serve writes them by hand).
+    data: Annotated[tuple[DataSource, ...], Opt(flag=False, env=False)] = Field(
+        default=(), description="RDF files to serve"
+    )
+    query_timeout: Annotated[float, Opt("SECONDS", limit=True)] = Field(
+        default=30.0, description="stop queries running longer than this (default 30)"
+    )
+    base_iri: Annotated[str, Opt()] = Field(
+        default=DEFAULT_BASE_IRI, description="base IRI for relative IRIs in data and queries"
+    )
+    cors_origins: Annotated[tuple[str, ...], Opt(parse=_words, flag=False)] = Field(
+        default=("*",), description="origins allowed to read answers cross-origin, separated by spaces"
+    )
+    max_concurrent_queries: Annotated[int, Opt("N", limit=True, shown_default="cores, at least 2")] = Field(
+        default_factory=default_worker_count,
+        description="query worker processes (default: number of cores, at least 2)",
+    )
+    max_request_bytes: Annotated[int, Opt("BYTES", limit=True)] = Field(
+        default=1_000_000, description="refuse request bodies larger than this with 413 (default 1000000)"
+    )
+    log_level: Annotated[str, Opt(choices=("critical", "error", "warning", "info", "debug"))] = Field(
+        default="info", description="uvicorn's log level (default info)"
+    )
+    dist: Annotated[Path | None, Opt("DIR")] = Field(
+        default=None,
+        description="directory of the published files, served under /downloads/ (also /catalog, /.well-known/void)",
+    )
+    store: Annotated[Path | None, Opt("DIR")] = Field(
+        default=None,
+        description="keep the data in an on-disk store in DIR: loaded from --data when given, else reopened as it is",
+    )
+    remote: Annotated[str | None, Opt("URL")] = Field(
+        default=None,
+        description="answer from this SPARQL 1.1 query endpoint instead of data files (filled by `napkg publish "
+        "--to`; its default graph must be the union of its named graphs)",
+    )
+    result_cache_bytes: Annotated[int, Opt(flag=False)] = Field(
+        default=64 * 1024 * 1024,
+        description="bytes of query answers kept (the data is read-only between reloads); 0: off",
+    )
+    max_rows: Annotated[int, Opt("N", limit=True)] = Field(
+        default=100_000, description="cut SELECT answers after N rows, flagged X-Result-Truncated (default 100000)"
+    )
+    max_response_bytes: Annotated[int, Opt("BYTES", limit=True)] = Field(
+        default=50_000_000, description="refuse answers larger than this with 422 (default 50000000)"
+    )
+    max_query_length: Annotated[int, Opt("CHARS", limit=True)] = Field(
+        default=100_000, description="refuse longer query texts with 413 (default 100000)"
+    )
+    max_queries_per_client: Annotated[int, Opt("N", limit=True)] = Field(
+        default=4, description="requests running queries at once per client address; 429 beyond (default 4)"
+    )
+    federation_allow: Annotated[tuple[str, ...], Opt("IRI", parse=_words, many=True, limit=True)] = Field(
+        default=(), description="SERVICE endpoint(s) queries may call; default none (federation off)"
+    )
+    access_log: Annotated[str, Opt("FILE")] = Field(
+        default="-", description="JSON-lines access log: - (stderr, the default), a file, or off"
+    )
+    access_log_queries: Annotated[bool, Opt(parse=_yes)] = Field(
+        default=False, description="log query texts, not only their hash"
+    )
+    admin_token: Annotated[str | None, Opt(flag=False)] = Field(
+        default=None, description="bearer token for POST /admin/reload; without one only loopback clients may reload"
+    )
+    # Connections and request heads (issue 13; napkg_server.http.http_guard).
+    max_connections: Annotated[int, Opt("N", limit=True)] = Field(
+        default=1000, description="open connections at once; the longest idle makes room, else 503 (default 1000)"
+    )
+    max_header_count: Annotated[int, Opt("N", limit=True)] = Field(
+        default=100, description="header fields per request; 431 beyond (default 100)"
+    )
+    max_header_bytes: Annotated[int, Opt("BYTES", limit=True)] = Field(
+        default=32_768, description="bytes of header fields per request; 431 beyond (default 32768)"
+    )
+    header_timeout: Annotated[float, Opt("SECONDS", limit=True)] = Field(
+        default=10.0, description="time to send a request's head; 408 after (default 10)"
+    )
+    body_timeout: Annotated[float, Opt("SECONDS", limit=True)] = Field(
+        default=30.0, description="time to send a request's body once its head is in; 408 after (default 30)"
+    )
+    forwarded_allow_ips: Annotated[tuple[str, ...], Opt("ADDRESS", parse=_addresses, many=True, limit=True)] = Field(
+        default=(),
+        description="reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, * for any); "
+        "default none: the client is the connection's peer",
+    )
+    # Query workers (issue 13; napkg_server.engine.workers).
+    query_memory: Annotated[
+        int | None, Opt("BYTES", parse=parse_size, limit=True, shown_default="half the machine's memory")
+    ] = Field(
+        default=None,
+        description="memory one query may add to its worker, e.g. 2G; 503 beyond (default: "
+        "half the machine's memory divided among the workers)",
+    )
+    max_query_depth: Annotated[int, Opt("N", limit=True)] = Field(
+        default=100, description="deepest nesting of { ( [ in a query; 400 beyond (default 100)"
+    )
 
-    def __post_init__(self) -> None:
+    @staticmethod
+    def read_env_extra(env: Mapping[str, str]) -> dict[str, Any]:
+        """``data`` from ``NAPKG_DATA`` (shell-quoted paths) and ``NAPKG_NAMED_GRAPHS`` (``IRI FILE`` pairs)."""
+        sources = [DataSource(Path(p)) for p in shlex.split(env.get(ENV_PREFIX + "DATA", ""))]
+        pairs = shlex.split(env.get(ENV_PREFIX + "NAMED_GRAPHS", ""))
+        if len(pairs) % 2:
+            raise ValueError(f"{ENV_PREFIX}NAMED_GRAPHS must hold IRI FILE pairs")
+        sources += [DataSource(Path(path), iri) for iri, path in zip(pairs[::2], pairs[1::2], strict=True)]
+        return {"data": tuple(sources)} if sources else {}
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port must be 0..65535, not {self.port}")
         if self.query_timeout <= 0:
@@ -154,74 +223,7 @@ class Settings:
         for iri in self.federation_allow:
             if "://" not in iri:
                 raise ValueError(f"federation_allow needs absolute IRIs, not {iri!r}")
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        """Defaults, overridden by ``NAPKG_*`` variables, overridden by ``overrides``.
-
-        ``NAPKG_DATA`` holds shell-quoted file paths; ``NAPKG_NAMED_GRAPHS`` holds
-        shell-quoted ``IRI FILE`` pairs; ``NAPKG_CORS_ORIGINS`` space-separated origins;
-        ``NAPKG_DIST`` the directory of published files; ``NAPKG_REMOTE`` a SPARQL endpoint to serve
-        from; ``NAPKG_FEDERATION_ALLOW`` space-separated endpoint IRIs; ``NAPKG_ACCESS_LOG_QUERIES``
-        1/true/yes/on; ``NAPKG_FORWARDED_ALLOW_IPS`` proxy addresses or networks, separated by spaces or commas.
-        """
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        scalar_fields: dict[str, Callable[[str], object]] = {
-            "host": str,
-            "port": int,
-            "query_timeout": float,
-            "base_iri": str,
-            "max_concurrent_queries": int,
-            "max_request_bytes": int,
-            "log_level": str,
-            "result_cache_bytes": int,
-            "max_rows": int,
-            "max_response_bytes": int,
-            "max_query_length": int,
-            "max_queries_per_client": int,
-            "access_log": str,
-            "admin_token": str,
-            "remote": str,
-            "max_connections": int,
-            "max_header_count": int,
-            "max_header_bytes": int,
-            "header_timeout": float,
-            "body_timeout": float,
-            "query_memory": parse_size,
-            "max_query_depth": int,
-        }
-        for name, convert in scalar_fields.items():
-            raw = env.get(ENV_PREFIX + name.upper())
-            if raw is not None and raw.strip():
-                try:
-                    values[name] = convert(raw.strip())
-                except ValueError as error:
-                    raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r}: {error}") from None
-        sources = [DataSource(Path(p)) for p in shlex.split(env.get(ENV_PREFIX + "DATA", ""))]
-        pairs = shlex.split(env.get(ENV_PREFIX + "NAMED_GRAPHS", ""))
-        if len(pairs) % 2:
-            raise ValueError(f"{ENV_PREFIX}NAMED_GRAPHS must hold IRI FILE pairs")
-        pairs_iter = zip(pairs[::2], pairs[1::2], strict=True)
-        sources += [DataSource(Path(path), iri) for iri, path in pairs_iter]
-        if sources:
-            values["data"] = tuple(sources)
-        # Set-but-blank variables count as unset.
-        for name, convert in (
-            ("dist", lambda v: Path(v.strip())),
-            ("store", lambda v: Path(v.strip())),
-            ("cors_origins", lambda v: tuple(v.split())),
-            ("federation_allow", lambda v: tuple(v.split())),
-            ("forwarded_allow_ips", lambda v: tuple(v.replace(",", " ").split())),
-        ):
-            raw = env.get(ENV_PREFIX + name.upper(), "")
-            if raw.strip():
-                values[name] = convert(raw)
-        queries = env.get(ENV_PREFIX + "ACCESS_LOG_QUERIES", "").strip().lower()
-        if queries:
-            values["access_log_queries"] = queries in ("1", "true", "yes", "on")
-        values.update(overrides)
-        return cls(**values)
+        return self
 
     def query_memory_limit(self) -> int:
         """The memory one query may add to its worker: ``query_memory``, or else half the machine's memory
@@ -230,7 +232,3 @@ class Settings:
         if self.query_memory is not None:
             return self.query_memory
         return max(256 * 2**20, physical_memory() // (2 * self.max_concurrent_queries))
-
-    def replace(self, **changes: Any) -> Settings:
-        """A copy with ``changes`` applied (validated again)."""
-        return dataclasses.replace(self, **changes)
