@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from pyoxigraph import RdfFormat
 from rdflib import Dataset, Graph
 
 from .catalog import CatalogSource, DumpFile, catalog_graph, distribution_files
@@ -36,11 +37,14 @@ from .ontology_docs import ontology_html
 from .vocab import ontology
 from .void import load_store, void_figures, void_graph
 
-TRIG = "nap-kg.trig"
-NQUADS = "nap-kg.nq.gz"
-JSONLD = "nap-kg.jsonld"
-TURTLE = "nap-kg.ttl"
-NTRIPLES = "nap-kg.nt.gz"
+# The dumps' suffixes are pyoxigraph's file extensions (this package may not import the server's
+# format registry, napkg_server.engine.formats, which derives its suffixes from the same objects).
+STEM = "nap-kg"
+TRIG = f"{STEM}.{RdfFormat.TRIG.file_extension}"
+NQUADS = f"{STEM}.{RdfFormat.N_QUADS.file_extension}.gz"
+JSONLD = f"{STEM}.{RdfFormat.JSON_LD.file_extension}"
+TURTLE = f"{STEM}.{RdfFormat.TURTLE.file_extension}"
+NTRIPLES = f"{STEM}.{RdfFormat.N_TRIPLES.file_extension}.gz"
 REPORT = "validation.txt"
 CATALOG = "catalog.ttl"
 CATALOG_JSONLD = "catalog.jsonld"

@@ -19,18 +19,14 @@ from napkg_graph.union_graph import union_into_default_graph
 from pyoxigraph import DefaultGraph, Literal, NamedNode, QuerySolutions, RdfFormat, Store
 
 from napkg_server.data.checksums import sha256_of, written_by_us
+from napkg_server.engine.formats import ResultKind, formats_of
 from napkg_server.settings import DataSource
 
 # By file extension; RDF/XML also under the extensions ontologies are published with.
 EXTENSION_FORMATS: dict[str, RdfFormat] = {
-    ".trig": RdfFormat.TRIG,
-    ".nq": RdfFormat.N_QUADS,
-    ".ttl": RdfFormat.TURTLE,
-    ".nt": RdfFormat.N_TRIPLES,
-    ".rdf": RdfFormat.RDF_XML,
+    **{f".{f.suffix}": f.serializer for f in formats_of(ResultKind.GRAPH) if isinstance(f.serializer, RdfFormat)},
     ".owl": RdfFormat.RDF_XML,
     ".xml": RdfFormat.RDF_XML,
-    ".jsonld": RdfFormat.JSON_LD,
 }
 
 

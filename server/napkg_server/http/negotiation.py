@@ -23,6 +23,7 @@ import mimeparse
 from napkg_server.engine.formats import (
     BY_KEY,
     FORMAT_PARAMETER_NAMES,
+    HTML_MEDIA_TYPE,
     MediaFormat,
     ResultKind,
     formats_of,
@@ -97,7 +98,7 @@ def accept_from_format_values(values: Sequence[str]) -> str | None:
         elif value in FORMAT_PARAMETER_NAMES:
             ranges.extend(BY_KEY[key].media_type for key in FORMAT_PARAMETER_NAMES[value])
         elif value == "html":
-            ranges.append("text/html")
+            ranges.append(HTML_MEDIA_TYPE)
         else:
             known = ", ".join(sorted(BY_KEY))
             raise UnknownFormatError(f"Unknown format {value!r}; known formats: {known}.")

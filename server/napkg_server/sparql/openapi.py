@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from napkg_server.engine.formats import BY_KEY, FORMATS, HTML_MEDIA_TYPE, ResultKind
+from napkg_server.engine.formats import BY_KEY, FORMATS, HTML_MEDIA_TYPE, TEXT_MEDIA_TYPE, ResultKind
 from napkg_server.sparql.protocol import FORM, SPARQL_QUERY
 
-_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+_TEXT = {TEXT_MEDIA_TYPE: {"schema": {"type": "string"}}}
 
 
 def _result_content() -> dict[str, Any]:

@@ -24,7 +24,13 @@ from fastapi import APIRouter, Request
 from pyoxigraph import NamedNode
 from starlette.responses import Response
 
-from napkg_server.engine.formats import BY_KEY
+from napkg_server.engine.formats import (
+    BY_KEY,
+    HTML_CONTENT_TYPE,
+    HTML_MEDIA_TYPE,
+    RESOURCE_KEYS,
+    XHTML_MEDIA_TYPE,
+)
 from napkg_server.http.negotiation import best_choice
 from napkg_server.http.problems import HttpProblem
 from napkg_server.http.security import csp_for_page
@@ -33,9 +39,9 @@ from napkg_server.web.rendering import HTML_VARY, page_language, render
 from napkg_server.web.resource_pages import page_kind
 from napkg_server.web.resources import ONTOLOGY_IRI, split_suffix
 
-RDF_KEYS = ("ttl", "jsonld", "nt", "rdf")
+RDF_KEYS = RESOURCE_KEYS
 FORMAT_KEYS = (*RDF_KEYS, "html")
-MEDIA_TYPES = {**{k: BY_KEY[k].media_type for k in RDF_KEYS}, "html": "text/html"}
+MEDIA_TYPES = {**{k: BY_KEY[k].media_type for k in RDF_KEYS}, "html": HTML_MEDIA_TYPE}
 FORMAT_LABELS = {**{k: BY_KEY[k].label for k in RDF_KEYS}, "html": "HTML"}
 
 router = APIRouter()
@@ -44,7 +50,7 @@ router = APIRouter()
 def _candidates() -> list[tuple[str, str]]:
     canonical = [(BY_KEY[k].media_type, k) for k in RDF_KEYS]
     aliases = [(alias, k) for k in RDF_KEYS for alias in BY_KEY[k].aliases]
-    return [*canonical, ("text/html", "html"), ("application/xhtml+xml", "html"), *aliases]
+    return [*canonical, (HTML_MEDIA_TYPE, "html"), (XHTML_MEDIA_TYPE, "html"), *aliases]
 
 
 def choose_format(request: Request, suffix: str | None) -> str:
@@ -116,7 +122,7 @@ async def html_page(request: Request, web: Web, iri: str, document: str, headers
     if iri == ONTOLOGY_IRI and web.dist is not None and (web.dist / "ontology.html").is_file():
         body = (web.dist / "ontology.html").read_bytes()
         policy = csp_for_page(body.decode("utf-8", errors="replace"))
-        headers = {**headers, "Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": policy}
+        headers = {**headers, "Content-Type": HTML_CONTENT_TYPE, "Content-Security-Policy": policy}
         return Response(body, headers=headers)
     kind = page_kind(web.lookup.types(iri))
     if kind == "action-point":

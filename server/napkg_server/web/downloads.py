@@ -21,7 +21,16 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 from starlette.responses import RedirectResponse, Response
 
 from napkg_server.data.checksums import CHECKSUMS, read_checksums
-from napkg_server.engine.formats import BY_KEY
+from napkg_server.engine.formats import (
+    BY_KEY,
+    GZIP_MEDIA_TYPE,
+    HTML_CONTENT_TYPE,
+    JSON_MEDIA_TYPE,
+    OCTET_STREAM_MEDIA_TYPE,
+    TEXT_CONTENT_TYPE,
+    ResultKind,
+    formats_of,
+)
 from napkg_server.http.head_requests import HeadAwareFileResponse
 from napkg_server.http.problems import HttpProblem
 from napkg_server.web.context import Web
@@ -30,25 +39,23 @@ from napkg_server.web.rendering import HTML_VARY, render
 
 router = APIRouter(include_in_schema=False)
 
+# By extension. Of the RDF dumps only Turtle has ever been sent with a charset here (unlike
+# /sparql, which also names it for TriG and RDF/XML); the headers of the files must not change.
 MEDIA_TYPES: dict[str, str] = {
-    ".trig": "application/trig",
-    ".ttl": "text/turtle; charset=utf-8",
-    ".jsonld": "application/ld+json",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".rdf": "application/rdf+xml",
-    ".gz": "application/gzip",
-    ".txt": "text/plain; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".json": "application/json",
-    ".csv": "text/csv; charset=utf-8",
+    **{f".{f.suffix}": f.media_type for f in formats_of(ResultKind.GRAPH)},
+    ".ttl": BY_KEY["ttl"].content_type,
+    ".gz": GZIP_MEDIA_TYPE,
+    ".txt": TEXT_CONTENT_TYPE,
+    ".html": HTML_CONTENT_TYPE,
+    ".json": JSON_MEDIA_TYPE,
+    ".csv": BY_KEY["csv"].content_type,
 }
 
 
 def media_type(name: str) -> str:
     if name == CHECKSUMS:
-        return "text/plain; charset=utf-8"
-    return MEDIA_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+        return TEXT_CONTENT_TYPE
+    return MEDIA_TYPES.get(Path(name).suffix.lower(), OCTET_STREAM_MEDIA_TYPE)
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,12 @@ from napkg_graph.vocab import NAP_URI as NAP
 from pyoxigraph import Literal, NamedNode, Store
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
+from napkg_server.engine.formats import BY_KEY, RESOURCE_KEYS
+
 ELI_TITLE = str(ELI.title)
 
 # Suffixes people paste, and the format each one names.
-SUFFIXES: dict[str, str] = {"ttl": "ttl", "jsonld": "jsonld", "nt": "nt", "rdf": "rdf", "html": "html"}
+SUFFIXES: dict[str, str] = {**{BY_KEY[k].suffix: k for k in RESOURCE_KEYS}, "html": "html"}
 # Characters a path segment of our IRIs may hold (the dataset's IRIs use far fewer).
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=:@%-]+$")
 LABEL_PROPERTIES = (str(SKOS.prefLabel), str(RDFS.label), str(DCTERMS.title), ELI_TITLE)
