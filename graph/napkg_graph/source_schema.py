@@ -294,7 +294,18 @@ class EntityLinkRecord(Bilingual):
     action_point: int
 
 
-class Programme(Record):
+class NamedInText(Record):
+    """A thing the documents name: where they name it, and the editors' links for what only the letter names."""
+
+    mentions: list[Mention] = []
+    links: list[EntityLinkRecord] = []
+
+
+class Reviewed(Record):
+    reviewed: str = Field(description="the date (YYYY-MM-DD) the editors reviewed the file's links")
+
+
+class Programme(NamedInText):
     key: str
     kind: str
     name_nl: str
@@ -305,31 +316,25 @@ class Programme(Record):
     run_by: list[str] = []
     note_nl: str | None = None
     note_en: str | None = None
-    mentions: list[Mention] = []
-    links: list[EntityLinkRecord] = []
 
 
-class Programmes(Record):
+class Programmes(Reviewed):
     """programmes.yaml: programmes, schemes, partnerships, sector agreements, help desks."""
 
-    reviewed: str
     programmes: list[Programme]
 
 
-class Partner(Record):
+class Partner(NamedInText):
     org: str = Field(description="key of organisations.yaml")
-    mentions: list[Mention] = []
-    links: list[EntityLinkRecord] = []
 
 
-class Partners(Record):
+class Partners(Reviewed):
     """partners.yaml: partner organisations and where the documents name them."""
 
-    reviewed: str
     partners: list[Partner]
 
 
-class FigureRecord(Record):
+class FigureRecord(NamedInText):
     key: str
     value: int
     as_written: str
@@ -340,14 +345,11 @@ class FigureRecord(Record):
     measures_nl: str
     measures_en: str
     date: str | None = None
-    mentions: list[Mention] = []
-    links: list[EntityLinkRecord] = []
 
 
-class Figures(Record):
+class Figures(Reviewed):
     """figures.yaml: the figures the documents give."""
 
-    reviewed: str
     figures: list[FigureRecord]
 
 
