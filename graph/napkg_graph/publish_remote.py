@@ -32,7 +32,7 @@ from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store, Triple, parse,
 
 from .union_graph import write_union
 
-N_TRIPLES = "application/n-triples"
+N_TRIPLES = RdfFormat.N_TRIPLES.media_type
 USER_ENV = "NAPKG_PUBLISH_USER"
 PASSWORD_ENV = "NAPKG_PUBLISH_PASSWORD"
 

@@ -42,11 +42,12 @@ from napkg_server.engine.evaluation import (
     TripleList,
     serialise_answer,
 )
+from napkg_server.engine.formats import BY_KEY
 from napkg_server.engine.inline_bindings import dataset_of, inline, with_base
 from napkg_server.engine.workers import QueryTimeoutError
 
-SOLUTIONS_TYPE = "application/sparql-results+json"
-GRAPH_TYPE = "application/n-triples"
+SOLUTIONS_TYPE = BY_KEY["json"].media_type
+GRAPH_TYPE = BY_KEY["nt"].media_type
 ERROR_CHARACTERS = 2000  # of a remote's error message, passed on
 
 

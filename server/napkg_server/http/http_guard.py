@@ -42,6 +42,7 @@ from typing import Any
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
+from napkg_server.engine.formats import TEXT_CONTENT_TYPE
 from napkg_server.http.access_log import TIMED_OUT_KEY
 
 log = logging.getLogger("napkg_server.connections")
@@ -73,7 +74,7 @@ def plain_response(status: int, message: str, extra: bytes = b"") -> bytes:
     return b"".join(
         [
             STATUS_LINE[status],
-            b"content-type: text/plain; charset=utf-8\r\n",
+            b"content-type: %s\r\n" % TEXT_CONTENT_TYPE.encode(),
             b"content-length: %d\r\n" % len(body),
             extra,
             b"connection: close\r\n\r\n",

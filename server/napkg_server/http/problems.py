@@ -15,13 +15,19 @@ from http import HTTPStatus
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from napkg_server.engine.formats import HTML_MEDIA_TYPE, JSON_MEDIA_TYPE, TEXT_MEDIA_TYPE
 from napkg_server.http.negotiation import best_choice
 from napkg_server.web.rendering import make_environment
 
 PROBLEM_JSON = "application/problem+json"
 DEFAULT_LINKS = (("/", "home"), ("/zoeken", "search"), ("/about", "about: which URL serves which IRI"))
 # In the server's order of preference: text first, so that "*/*" and a missing Accept get text.
-BODY_CANDIDATES = [("text/plain", "text"), ("text/html", "html"), (PROBLEM_JSON, "json"), ("application/json", "json")]
+BODY_CANDIDATES = [
+    (TEXT_MEDIA_TYPE, "text"),
+    (HTML_MEDIA_TYPE, "html"),
+    (PROBLEM_JSON, "json"),
+    (JSON_MEDIA_TYPE, "json"),
+]
 
 
 class HttpProblem(Exception):

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from napkg_server.engine.formats import HTML_MEDIA_TYPE
 from napkg_server.http.access_log import INCIDENT_KEY, new_incident_id
 
 log = logging.getLogger("napkg_server.errors")
@@ -72,6 +73,7 @@ CSP = content_security_policy(
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 HTML_ONLY_HEADERS = ((b"x-frame-options", b"DENY"), (b"cross-origin-resource-policy", b"same-origin"))
 NO_CSP_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+HTML = HTML_MEDIA_TYPE.encode()  # pages get the CSP and the page-only headers
 
 
 class SecurityHeadersMiddleware:
@@ -93,11 +95,11 @@ class SecurityHeadersMiddleware:
                 content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
                 if b"x-content-type-options" not in names:
                     headers.append((b"x-content-type-options", b"nosniff"))
-                if content_type.startswith(b"text/html") and path not in NO_CSP_PATHS:
+                if content_type.startswith(HTML) and path not in NO_CSP_PATHS:
                     if b"content-security-policy" not in names:  # a page may bring its own (stricter) one
                         headers.append((b"content-security-policy", CSP.encode()))
                     headers.append((b"referrer-policy", REFERRER_POLICY.encode()))
-                if content_type.startswith(b"text/html"):
+                if content_type.startswith(HTML):
                     headers.extend(h for h in HTML_ONLY_HEADERS if h[0] not in names)
                 message["headers"] = headers
             await send(message)

@@ -14,6 +14,7 @@ from pyoxigraph import Literal
 from starlette.responses import Response
 
 from napkg_server.engine.evaluation import QueryAnswer
+from napkg_server.engine.formats import BY_KEY
 from napkg_server.engine.runner import Answer, Value, read_answer
 from napkg_server.http.problems import HttpProblem
 from napkg_server.sparql.answers import build_job, outcome_response
@@ -27,7 +28,7 @@ router = APIRouter(include_in_schema=False)
 
 MAX_TERM = 200
 MAX_ROWS = 1000
-QUERY_PAGE_ACCEPT = "application/sparql-results+json, text/turtle"
+QUERY_PAGE_ACCEPT = f"{BY_KEY['json'].media_type}, {BY_KEY['ttl'].media_type}"
 
 
 @router.get("/")

@@ -36,14 +36,6 @@ REGISTERED = (
 )
 # Modules that still spell registered media types, each pinned to exactly those it spells: they belong to
 # other engineers' work in progress (issue 14); moving them onto the registry empties this table.
-NOT_YET_ON_THE_REGISTRY: dict[str, set[str]] = {
-    "napkg_server/web/pages.py": {"application/sparql-results+json", "text/turtle"},
-    "napkg_server/engine/remote.py": {"application/sparql-results+json", "application/n-triples"},
-    "napkg_server/http/problems.py": {"text/plain", "text/html", "application/json"},
-    "napkg_server/http/http_guard.py": {"text/plain"},
-    "napkg_server/http/security.py": {"text/html"},
-    "napkg_graph/publish_remote.py": {"application/n-triples"},
-}
 MEDIA_TYPE = re.compile(r"[a-z]+/[a-z0-9.+-]+")
 
 
@@ -94,14 +86,7 @@ def _modules() -> list[Path]:
 
 @pytest.mark.parametrize("module", _modules(), ids=lambda p: "/".join(p.parts[-3:]))
 def test_no_media_type_outside_the_registry(module: Path) -> None:
-    allowed = next((v for k, v in NOT_YET_ON_THE_REGISTRY.items() if module.as_posix().endswith(k)), set())
-    assert media_types_in(module.read_text("utf-8")) == allowed
-
-
-def test_the_exceptions_are_modules_that_exist() -> None:
-    modules = {p.as_posix() for p in _modules()}
-    for suffix in NOT_YET_ON_THE_REGISTRY:
-        assert any(m.endswith(suffix) for m in modules), suffix
+    assert media_types_in(module.read_text("utf-8")) == set()
 
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.key)
