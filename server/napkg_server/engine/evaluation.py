@@ -30,7 +30,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from napkg_server.engine.formats import BY_KEY, ResultKind
+from napkg_server.formats import BY_KEY, ResultKind
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from http import HTTPStatus
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from napkg_server.engine.formats import HTML_MEDIA_TYPE, JSON_MEDIA_TYPE, TEXT_MEDIA_TYPE
+from napkg_server.formats import HTML_MEDIA_TYPE, JSON_MEDIA_TYPE, TEXT_MEDIA_TYPE
 from napkg_server.http.negotiation import best_choice
 from napkg_server.web.rendering import make_environment
 

@@ -31,9 +31,9 @@ from napkg_graph.config import REPO_ROOT, BuildSettings
 from napkg_graph.pipeline import BuildResult
 from napkg_graph.publish_remote import publish, read_graphs, union_payload
 from napkg_graph.saved_queries import library
-from napkg_server.data.remote_dataset import fetch_remote
 from napkg_server.engine.evaluation import QueryJob
 from napkg_server.engine.remote import RemoteExecutor, RemoteUnavailableError
+from napkg_server.remote_dataset import fetch_remote
 from napkg_server.settings import Settings
 from napkg_server.web.resources import LOOKUP_PREDICATES, ONTOLOGY_IRI, IriMapping, Lookup
 from pyoxigraph import NamedNode

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from napkg_graph.vocab import SD
-from napkg_server.engine.formats import FORMATS
+from napkg_server.formats import FORMATS
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, VOID

@@ -595,7 +595,7 @@ def test_cors(client: httpx.Client) -> None:
 
 
 def test_openapi_documents_every_media_type(client: httpx.Client) -> None:
-    from napkg_server.engine.formats import FORMATS
+    from napkg_server.formats import FORMATS
 
     spec = client.get("/openapi.json").json()
     for method in ("get", "post"):
