@@ -32,11 +32,12 @@ from napkg_server.sparql.protocol import SparqlHttpError
 from napkg_server.sparql.routes import EndpointContext, router, sparql_error_response
 from napkg_server.sparql.runner import QueryRunner
 from napkg_server.sparql.service_description import published_identity
+from napkg_server.templating import make_environment
 from napkg_server.web import dereference, downloads, pages
 from napkg_server.web.competency import competency_examples
 from napkg_server.web.context import WebContext
 from napkg_server.web.queries import router as analysis_router  # saved questions: /queries
-from napkg_server.web.rendering import STATIC_DIR, make_environment
+from napkg_server.web.rendering import STATIC_DIR
 from napkg_server.web.resource_pages import Views
 from napkg_server.web.resources import IriMapping, Lookup
 from napkg_server.web.views import router as dashboards_router  # views: /views

@@ -66,7 +66,7 @@ def remote_text(job: QueryJob) -> str:
 
 
 class RemoteExecutor:
-    """A :class:`~napkg_server.sparql.answers.QueryExecutor` over HTTP; at most ``size`` queries at once."""
+    """A :class:`~napkg_server.engine.evaluation.QueryExecutor` over HTTP; at most ``size`` queries at once."""
 
     def __init__(self, endpoint: str, size: int) -> None:
         self.endpoint = endpoint

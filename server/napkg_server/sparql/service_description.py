@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 from napkg_server.data.store import DatasetInfo, read_query
 from napkg_server.formats import FORMATS, HTML_MEDIA_TYPE, MediaFormat, ResultKind
 from napkg_server.http.negotiation import best_choice, format_candidates
-from napkg_server.web.rendering import make_environment
+from napkg_server.templating import make_environment
 
 HTML_PAGE = "html"
 PREFIXES = {"sd": str(SD), "void": str(VOID), "dcterms": str(DCTERMS), "xsd": str(XSD)}
