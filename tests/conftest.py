@@ -16,6 +16,7 @@ from napkg_graph.vocab import ONTOLOGY_FILE
 from rdflib import Graph
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.in_process import in_process
 from tests.support.live_server import LiveServer, live_server
 
 
@@ -51,16 +52,24 @@ def store(built: BuildResult, settings: BuildSettings) -> pyoxigraph.Store:
     return s
 
 
+def serve_args(settings: BuildSettings) -> list[str]:
+    """The flags of ``napkg serve`` on the built dataset, as the ``server`` and ``client`` fixtures serve it."""
+    return ["--data", str(settings.dist / "nap-kg.trig"), "--dist", str(settings.dist), "--max-concurrent-queries", "2"]
+
+
 @pytest.fixture(scope="module")
 def server(built: BuildResult, settings: BuildSettings) -> Iterator[LiveServer]:
-    """The real server on the built dataset, one per test module (modules with other data define their own)."""
-    with live_server([settings.dist / "nap-kg.trig"], dist=settings.dist, args=["--max-concurrent-queries", "2"]) as s:
+    """The real server process on the built dataset, one per test module that needs a process (signals, socket-level
+    behaviour, clients that open their own connection, the browser); modules with other data define their own."""
+    with live_server(args=serve_args(settings)) as s:
         yield s
 
 
 @pytest.fixture(scope="module")
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, timeout=30) as c:
+def client(built: BuildResult, settings: BuildSettings) -> Iterator[httpx.Client]:
+    """The real app on the built dataset in this process (tests.support.in_process), one per test module: the
+    default for HTTP tests."""
+    with in_process(serve_args(settings)) as c:
         yield c
 
 

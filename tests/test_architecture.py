@@ -1,7 +1,11 @@
 """The layout's rules, read from the import statements of the three packages (stdlib ``ast``, nothing imported):
 
 - the arrows run one way: napkg_cli -> napkg_server -> napkg_graph (no back-import);
-- no import cycle between modules, direct (two modules importing each other) or longer.
+- no import cycle between modules, direct (two modules importing each other) or longer;
+- no import cycle between sub-packages either (``napkg_server.http``, ``napkg_graph.shacl``, ...; a module
+  directly in a package, such as ``napkg_server.settings``, counts as one of its own). The server's layers:
+  ``settings``, ``formats``, ``templating`` < ``http`` < ``data`` and ``engine`` (side by side) < ``sparql`` <
+  ``web``, ``remote_dataset`` < ``reload`` < ``app``; ``napkg_graph.shacl`` needs nothing else of the build.
 
 Imports inside functions count too: a lazy import is still a dependency."""
 
@@ -105,6 +109,19 @@ def back_imports(graph: Graph) -> list[tuple[str, str]]:
     return sorted((a, b) for a, targets in graph.items() for b in targets if rank[b] > rank[a])
 
 
+def sub_package(module: str) -> str:
+    """The unit of the package-level rule: ``a.b`` for ``a.b`` and everything under it, ``a`` for ``a`` itself."""
+    return ".".join(module.split(".")[:2])
+
+
+def sub_package_graph(graph: Graph) -> dict[str, set[str]]:
+    """Sub-package -> the other sub-packages its modules import."""
+    packages: dict[str, set[str]] = {sub_package(name): set() for name in graph}
+    for name, targets in graph.items():
+        packages[sub_package(name)] |= {sub_package(t) for t in targets} - {sub_package(name)}
+    return packages
+
+
 def test_the_checks_find_what_they_look_for() -> None:
     """The checks themselves, on a made-up graph with one two-module cycle, one longer one and a back-import."""
     graph = {
@@ -120,6 +137,30 @@ def test_the_checks_find_what_they_look_for() -> None:
         ["napkg_graph.a", "napkg_graph.b"],
     ]
     assert back_imports(graph) == [("napkg_server.z", "napkg_cli.main")]
+
+
+def test_the_sub_package_check_finds_a_cycle_the_modules_do_not_have() -> None:
+    """Made up: http.problems renders with web.rendering while web.pages raises http.problems' error; no two
+    modules import each other, but the sub-packages do."""
+    graph = {
+        "napkg_server.app": {"napkg_server.web.pages", "napkg_server.settings"},
+        "napkg_server.settings": set(),
+        "napkg_server.http.problems": {"napkg_server.web.rendering", "napkg_server.settings"},
+        "napkg_server.web.rendering": set(),
+        "napkg_server.web.pages": {"napkg_server.http.problems"},
+        "napkg_graph.shacl.validate": {"napkg_graph.config"},
+        "napkg_graph.config": set(),
+    }
+    assert cycles(graph) == []
+    assert sub_package_graph(graph) == {
+        "napkg_server.app": {"napkg_server.web", "napkg_server.settings"},
+        "napkg_server.settings": set(),
+        "napkg_server.http": {"napkg_server.web", "napkg_server.settings"},
+        "napkg_server.web": {"napkg_server.http"},
+        "napkg_graph.shacl": {"napkg_graph.config"},
+        "napkg_graph.config": set(),
+    }
+    assert cycles(sub_package_graph(graph)) == [["napkg_server.http", "napkg_server.web"]]
 
 
 def test_relative_imports_resolve_to_modules() -> None:
@@ -138,3 +179,18 @@ def test_the_layout_has_no_import_cycle_and_no_back_import() -> None:
     assert "napkg_graph.union_graph" in graph["napkg_server.data.store"]
     assert cycles(graph) == []
     assert back_imports(graph) == []
+
+
+def test_the_sub_packages_have_no_import_cycle() -> None:
+    packages = sub_package_graph(import_graph(modules()))
+    # The graph is real: the layers the docstring names are there, with some of their arrows.
+    assert {"napkg_server.http", "napkg_server.formats", "napkg_server.templating"} <= packages["napkg_server.sparql"]
+    assert "napkg_server.sparql" in packages["napkg_server.web"]
+    assert cycles(packages) == [], {name: sorted(targets) for name, targets in sorted(packages.items())}
+
+
+def test_the_shacl_engines_need_nothing_else_of_the_build() -> None:
+    """napkg_graph.shacl is the build's validator, kept apart (issue 14, item 9): the build imports it, never back."""
+    packages = sub_package_graph(import_graph(modules()))
+    assert packages["napkg_graph.shacl"] == set()
+    assert "napkg_graph.shacl" in packages["napkg_graph.pipeline"]

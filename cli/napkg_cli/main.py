@@ -10,7 +10,7 @@ from pathlib import Path
 
 import napkg_graph
 from napkg_graph import __doc__ as package_doc
-from napkg_graph.config import BuildSettings, flag_name, opt, scalar_parser
+from napkg_graph.config import BuildSettings, flag_help, flag_name, opt, scalar_parser
 from napkg_graph.dataset import union
 from napkg_graph.pipeline import BuildFailed, build, build_and_validate
 from napkg_graph.shacl.validate import ENGINES, check, load_shapes
@@ -34,12 +34,12 @@ def _settings(args: argparse.Namespace) -> BuildSettings:
 
 
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
-    """One flag per field of :class:`BuildSettings` that has one; help from the field's description."""
+    """One flag per field of :class:`BuildSettings` that has one; help from the field's description and default."""
     for name, field in BuildSettings.model_fields.items():
         option = opt(field)
         if option.flag:
             parser.add_argument(
-                flag_name(name), type=scalar_parser(field), metavar=option.metavar, help=field.description
+                flag_name(name), type=scalar_parser(field), metavar=option.metavar, help=flag_help(field)
             )
 
 

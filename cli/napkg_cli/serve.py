@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from napkg_graph.config import flag_name, opt, scalar_parser
+from napkg_graph.config import flag_help, flag_name, opt, scalar_parser
 from napkg_server.app import create_app
 from napkg_server.data.store import DataLoadError
 from napkg_server.engine.remote import shown_url
@@ -44,7 +44,7 @@ def _data_source(value: str) -> DataSource:
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the flags of the ``serve`` command to ``parser``: --data and --named-graph, then one flag per field of
-    :class:`Settings` (its help from the field's description, its type and metavar from the field's Opt)."""
+    :class:`Settings` (its help from the field's description and default, its type and metavar from the field's Opt)."""
     parser.add_argument(
         "--data",
         dest="data_sources",
@@ -70,10 +70,10 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
             continue
         if field.annotation is bool:
             # None when absent, so the environment's value stands.
-            parser.add_argument(flag_name(name), action="store_true", default=None, help=field.description)
+            parser.add_argument(flag_name(name), action="store_true", default=None, help=flag_help(field))
         elif option.many:
             parser.add_argument(
-                flag_name(name), metavar=option.metavar, nargs="+", action="extend", help=field.description
+                flag_name(name), metavar=option.metavar, nargs="+", action="extend", help=flag_help(field)
             )
         else:
             parser.add_argument(
@@ -81,7 +81,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                 type=scalar_parser(field),
                 metavar=option.metavar,
                 choices=option.choices,
-                help=field.description,
+                help=flag_help(field),
             )
 
 

@@ -54,8 +54,9 @@ class Opt:
     """How a field is set from outside: ``parse`` turns the environment's (and a flag's) text into the value
     (default: the field's type); ``many`` flags take several words (``nargs="+"``), joined and parsed as one;
     ``flag=False`` for settings with an environment variable only, ``env=False`` for flags only; ``limit`` rows are
-    in the README's Limits table, whose default column starts with ``shown_default`` when the default is not a plain
-    value."""
+    in the README's Limits table. ``shown_default`` says the default in words when it is not a plain value (it is
+    computed, or None means something); the flag's help ends with it and the README's default column starts with
+    it."""
 
     metavar: str | None = None
     parse: Callable[[str], Any] | None = None
@@ -88,6 +89,35 @@ def flag_name(name: str) -> str:
     '--max-rows'
     """
     return "--" + name.replace("_", "-")
+
+
+def shown_default(field: FieldInfo) -> str | None:
+    """The default of ``field`` as people read it: its Opt's ``shown_default``, else the value itself (``30`` for
+    30.0, ``none`` for an empty list); None for a switch, or when the field is unset by default (``--dist``: none).
+
+    >>> [shown_default(BuildSettings.model_fields[name]) for name in ("base_iri", "dist")]
+    ['https://w3id.org/nap-kg/', 'dist/ in a checkout, else ./dist']
+    """
+    shown = opt(field).shown_default
+    if shown is not None:
+        return shown
+    default = field.default
+    if field.default_factory is not None or default is None or isinstance(default, bool):
+        return None
+    if isinstance(default, tuple):
+        return " ".join(map(str, default)) or "none"
+    return f"{default:g}" if isinstance(default, float) else str(default)
+
+
+def flag_help(field: FieldInfo) -> str:
+    """The help of a field's flag: its description, then its default, so that each is written once, in the field.
+
+    >>> flag_help(BuildSettings.model_fields["base_iri"])
+    'base IRI of the dataset (default: https://w3id.org/nap-kg/)'
+    """
+    description = field.description or ""
+    shown = shown_default(field)
+    return description if shown is None else f"{description} (default: {shown})"
 
 
 def scalar_parser(field: FieldInfo) -> Callable[[str], Any]:
@@ -194,17 +224,16 @@ class NapkgSettings(BaseSettings):
 class BuildSettings(NapkgSettings):
     """Inputs and outputs of `napkg build`; every field can be overridden from the command line."""
 
-    base_iri: str = Field(
-        default=DEFAULT_BASE_IRI,
-        description=f"base IRI of the dataset (default: $NAPKG_BASE_IRI or {DEFAULT_BASE_IRI})",
+    base_iri: str = Field(default=DEFAULT_BASE_IRI, description="base IRI of the dataset")
+    dist: Annotated[Path, Opt(shown_default="dist/ in a checkout, else ./dist")] = Field(
+        default_factory=_default_dist, description="output directory"
     )
-    dist: Path = Field(default_factory=_default_dist, description="output directory (default: dist/ in the repository)")
     # holds ontology/, shapes/ and sources/
     root: Annotated[Path, Opt(flag=False, env=False)] = Field(
         default=DATA_DIR, description="the build's data directory"
     )
-    sources: Annotated[Path | None, Opt(env=False)] = Field(
-        default=None, description="curated sources directory (default: graph/sources/)"
+    sources: Annotated[Path | None, Opt(env=False, shown_default="the packaged sources, graph/sources/")] = Field(
+        default=None, description="curated sources directory"
     )
 
     @model_validator(mode="after")

@@ -38,7 +38,7 @@ from .vocab import ontology
 from .void import load_store, void_figures, void_graph
 
 # The dumps' suffixes are pyoxigraph's file extensions (this package may not import the server's
-# format registry, napkg_server.engine.formats, which derives its suffixes from the same objects).
+# format registry, napkg_server.formats, which derives its suffixes from the same objects).
 STEM = "nap-kg"
 TRIG = f"{STEM}.{RdfFormat.TRIG.file_extension}"
 NQUADS = f"{STEM}.{RdfFormat.N_QUADS.file_extension}.gz"

@@ -14,29 +14,30 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from napkg_server.data import reload
+from napkg_server import reload
 from napkg_server.data.disk_store import open_disk_dataset
-from napkg_server.data.remote_dataset import fetch_remote
 from napkg_server.data.store import LoadedDataset, load_dataset
 from napkg_server.engine.result_cache import ResultCache
-from napkg_server.engine.runner import QueryRunner
 from napkg_server.http.access_log import AccessLogMiddleware, open_log
 from napkg_server.http.cors import ReadOnlyCORSMiddleware
 from napkg_server.http.head_requests import HeadAsGetMiddleware
 from napkg_server.http.limits import BodyLimitMiddleware, ClientLimitMiddleware
 from napkg_server.http.problems import HttpProblem, problem_response
 from napkg_server.http.security import SecurityHeadersMiddleware, internal_error_response
+from napkg_server.remote_dataset import fetch_remote
 from napkg_server.settings import Settings
 from napkg_server.sparql.answers import QueryPolicy
 from napkg_server.sparql.fast_path import SparqlFastPath
 from napkg_server.sparql.protocol import SparqlHttpError
 from napkg_server.sparql.routes import EndpointContext, router, sparql_error_response
+from napkg_server.sparql.runner import QueryRunner
 from napkg_server.sparql.service_description import published_identity
+from napkg_server.templating import make_environment
 from napkg_server.web import dereference, downloads, pages
 from napkg_server.web.competency import competency_examples
 from napkg_server.web.context import WebContext
 from napkg_server.web.queries import router as analysis_router  # saved questions: /queries
-from napkg_server.web.rendering import STATIC_DIR, make_environment
+from napkg_server.web.rendering import STATIC_DIR
 from napkg_server.web.resource_pages import Views
 from napkg_server.web.resources import IriMapping, Lookup
 from napkg_server.web.views import router as dashboards_router  # views: /views

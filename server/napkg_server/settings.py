@@ -3,7 +3,8 @@
 Precedence is defaults < environment < command-line flags. The model's base (environment reading, one-line errors,
 :class:`~napkg_graph.config.Opt`) is :class:`napkg_graph.config.NapkgSettings`, shared with the build. The flags of
 ``napkg serve`` are generated from the fields (:func:`napkg_cli.serve.add_serve_arguments`): the field's
-description is the help, its ``Opt`` the metavar and how text becomes a value, so a new setting is one field here.
+description is the help, followed by its default (:func:`~napkg_graph.config.flag_help`), its ``Opt`` the metavar
+and how text becomes a value, so a new setting is one field here.
 
 >>> s = Settings.from_env({"NAPKG_PORT": "9000", "NAPKG_QUERY_TIMEOUT": "2.5"})
 >>> (s.host, s.port, s.query_timeout, s.base_iri)
@@ -78,14 +79,14 @@ def _yes(text: str) -> bool:
 class Settings(NapkgSettings):
     """Everything the server needs to start; one instance per app (no module globals)."""
 
-    host: Annotated[str, Opt()] = Field(default="127.0.0.1", description="address to bind (default 127.0.0.1)")
-    port: Annotated[int, Opt()] = Field(default=8000, description="port to bind (default 8000)")
+    host: Annotated[str, Opt()] = Field(default="127.0.0.1", description="address to bind")
+    port: Annotated[int, Opt()] = Field(default=8000, description="port to bind")
     # --data and --named-graph are two flags for the one ordered list (napkg_cli.serve writes them by hand).
     data: Annotated[tuple[DataSource, ...], Opt(flag=False, env=False)] = Field(
         default=(), description="RDF files to serve"
     )
     query_timeout: Annotated[float, Opt("SECONDS", limit=True)] = Field(
-        default=30.0, description="stop queries running longer than this (default 30)"
+        default=30.0, description="stop queries running longer than this"
     )
     base_iri: Annotated[str, Opt()] = Field(
         default=DEFAULT_BASE_IRI, description="base IRI for relative IRIs in data and queries"
@@ -95,13 +96,13 @@ class Settings(NapkgSettings):
     )
     max_concurrent_queries: Annotated[int, Opt("N", limit=True, shown_default="cores, at least 2")] = Field(
         default_factory=default_worker_count,
-        description="query worker processes (default: number of cores, at least 2)",
+        description="query worker processes",
     )
     max_request_bytes: Annotated[int, Opt("BYTES", limit=True)] = Field(
-        default=1_000_000, description="refuse request bodies larger than this with 413 (default 1000000)"
+        default=1_000_000, description="refuse request bodies larger than this with 413"
     )
     log_level: Annotated[str, Opt(choices=("critical", "error", "warning", "info", "debug"))] = Field(
-        default="info", description="uvicorn's log level (default info)"
+        default="info", description="uvicorn's log level"
     )
     dist: Annotated[Path | None, Opt("DIR")] = Field(
         default=None,
@@ -121,22 +122,22 @@ class Settings(NapkgSettings):
         description="bytes of query answers kept (the data is read-only between reloads); 0: off",
     )
     max_rows: Annotated[int, Opt("N", limit=True)] = Field(
-        default=100_000, description="cut SELECT answers after N rows, flagged X-Result-Truncated (default 100000)"
+        default=100_000, description="cut SELECT answers after N rows, flagged X-Result-Truncated"
     )
     max_response_bytes: Annotated[int, Opt("BYTES", limit=True)] = Field(
-        default=50_000_000, description="refuse answers larger than this with 422 (default 50000000)"
+        default=50_000_000, description="refuse answers larger than this with 422"
     )
     max_query_length: Annotated[int, Opt("CHARS", limit=True)] = Field(
-        default=100_000, description="refuse longer query texts with 413 (default 100000)"
+        default=100_000, description="refuse longer query texts with 413"
     )
     max_queries_per_client: Annotated[int, Opt("N", limit=True)] = Field(
-        default=4, description="requests running queries at once per client address; 429 beyond (default 4)"
+        default=4, description="requests running queries at once per client address; 429 beyond"
     )
     federation_allow: Annotated[tuple[str, ...], Opt("IRI", parse=_words, many=True, limit=True)] = Field(
-        default=(), description="SERVICE endpoint(s) queries may call; default none (federation off)"
+        default=(), description="SERVICE endpoint(s) queries may call; without one, federation is off"
     )
     access_log: Annotated[str, Opt("FILE")] = Field(
-        default="-", description="JSON-lines access log: - (stderr, the default), a file, or off"
+        default="-", description="JSON-lines access log: - (stderr), a file, or off"
     )
     access_log_queries: Annotated[bool, Opt(parse=_yes)] = Field(
         default=False, description="log query texts, not only their hash"
@@ -146,35 +147,37 @@ class Settings(NapkgSettings):
     )
     # Connections and request heads (issue 13; napkg_server.http.http_guard).
     max_connections: Annotated[int, Opt("N", limit=True)] = Field(
-        default=1000, description="open connections at once; the longest idle makes room, else 503 (default 1000)"
+        default=1000, description="open connections at once; the longest idle makes room, else 503"
     )
     max_header_count: Annotated[int, Opt("N", limit=True)] = Field(
-        default=100, description="header fields per request; 431 beyond (default 100)"
+        default=100, description="header fields per request; 431 beyond"
     )
     max_header_bytes: Annotated[int, Opt("BYTES", limit=True)] = Field(
-        default=32_768, description="bytes of header fields per request; 431 beyond (default 32768)"
+        default=32_768, description="bytes of header fields per request; 431 beyond"
     )
     header_timeout: Annotated[float, Opt("SECONDS", limit=True)] = Field(
-        default=10.0, description="time to send a request's head; 408 after (default 10)"
+        default=10.0, description="time to send a request's head; 408 after"
     )
     body_timeout: Annotated[float, Opt("SECONDS", limit=True)] = Field(
-        default=30.0, description="time to send a request's body once its head is in; 408 after (default 30)"
+        default=30.0, description="time to send a request's body once its head is in; 408 after"
     )
     forwarded_allow_ips: Annotated[tuple[str, ...], Opt("ADDRESS", parse=_addresses, many=True, limit=True)] = Field(
         default=(),
         description="reverse proxies whose X-Forwarded-For/-Proto are believed (addresses or networks, * for any); "
-        "default none: the client is the connection's peer",
+        "without one, the client is the connection's peer",
     )
     # Query workers (issue 13; napkg_server.engine.workers).
     query_memory: Annotated[
-        int | None, Opt("BYTES", parse=parse_size, limit=True, shown_default="half the machine's memory")
-    ] = Field(
-        default=None,
-        description="memory one query may add to its worker, e.g. 2G; 503 beyond (default: "
-        "half the machine's memory divided among the workers)",
-    )
+        int | None,
+        Opt(
+            "BYTES",
+            parse=parse_size,
+            limit=True,
+            shown_default="half the machine's memory divided among the query workers, at least 256 MiB",
+        ),
+    ] = Field(default=None, description="memory one query may add to its worker, e.g. 2G; 503 beyond")
     max_query_depth: Annotated[int, Opt("N", limit=True)] = Field(
-        default=100, description="deepest nesting of { ( [ in a query; 400 beyond (default 100)"
+        default=100, description="deepest nesting of { ( [ in a query; 400 beyond"
     )
 
     @staticmethod

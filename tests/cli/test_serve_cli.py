@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,6 +15,7 @@ from napkg_graph.pipeline import BuildResult
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from tests.support.live_server import free_port
+from tests.support.polling import poll
 
 COUNT_BY_PILLAR = """
 PREFIX nap: <https://w3id.org/nap-kg/def/>
@@ -35,17 +35,13 @@ def _serve(dist: Path, port: int) -> subprocess.Popen[str]:
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[str], timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def health() -> dict | None:
         assert process.poll() is None, process.stdout.read() if process.stdout else ""
-        try:
-            response = httpx.get(url + "/health", timeout=1)
-            if response.status_code == 200:
-                return response.json()
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("napkg serve did not become healthy")
+        response = httpx.get(url + "/health", timeout=1)
+        return response.json() if response.status_code == 200 else None
+
+    return poll(health, timeout=timeout, what="napkg serve healthy", interval=0.1, ignore=(httpx.TransportError,))
 
 
 def _stop(process: subprocess.Popen[str]) -> str:

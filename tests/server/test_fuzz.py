@@ -19,8 +19,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from napkg_server.engine.formats import ResultKind, formats_of
 from napkg_server.engine.query_scan import keywords, refused_services, service_endpoints
+from napkg_server.formats import ResultKind, formats_of
 from napkg_server.http.negotiation import UnknownFormatError, accept_from_format_values, best_choice, negotiate
 from napkg_server.sparql.protocol import SparqlHttpError, parse_parameters, split_content_type
 from napkg_server.web.resources import ONTOLOGY_IRI, IriMapping, split_suffix

@@ -140,7 +140,7 @@ def test_cli_reports_bad_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 def test_negotiation_units() -> None:
-    from napkg_server.engine.formats import ResultKind
+    from napkg_server.formats import ResultKind
     from napkg_server.http.negotiation import accept_from_format_values, negotiate
 
     assert negotiate("application/x-turtle", ResultKind.GRAPH).key == "ttl"  # type: ignore[union-attr]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from napkg_cli.main import main, parser
 from napkg_cli.serve import add_serve_arguments, run_serve, settings_from_args
-from napkg_graph.config import DEFAULT_BASE_IRI, REPO_ROOT, BuildSettings, env_name, flag_name, opt
+from napkg_graph.config import DEFAULT_BASE_IRI, REPO_ROOT, BuildSettings, env_name, flag_help, flag_name, opt
 from napkg_server.settings import DataSource, Settings
 
 # Flags of `napkg serve` and `napkg build` before the model generated them (users' scripts depend on them).
@@ -45,7 +45,27 @@ def test_every_flagged_field_has_its_flag_with_the_fields_description() -> None:
     for name in flagged:
         field = Settings.model_fields[name]
         action = by_flag[flag_name(name)]
-        assert (action.dest, action.help, action.metavar) == (name, field.description, opt(field).metavar)
+        assert (action.dest, action.help, action.metavar) == (name, flag_help(field), opt(field).metavar)
+
+
+def test_defaults_are_written_once_in_the_field_and_shown_in_the_help() -> None:
+    """No description spells its default by hand (it would go stale when the default changes); the help adds it."""
+    fields = {**BuildSettings.model_fields, **Settings.model_fields}
+    spelt = [name for name, field in fields.items() if re.search(r"default(?! graph)", field.description or "")]
+    assert spelt == []
+    p = argparse.ArgumentParser()
+    add_serve_arguments(p)
+    helps = {o: a.help for a in p._actions for o in a.option_strings}
+    assert helps["--query-timeout"] == "stop queries running longer than this (default: 30)"
+    assert helps["--max-concurrent-queries"] == "query worker processes (default: cores, at least 2)"
+    assert (
+        helps["--federation-allow"]
+        == "SERVICE endpoint(s) queries may call; without one, federation is off (default: none)"
+    )
+    assert helps["--store"] == (
+        "keep the data in an on-disk store in DIR: loaded from --data when given, else reopened as it is"
+    )
+    assert helps["--access-log-queries"] == "log query texts, not only their hash"
 
 
 def test_flags_over_environment_over_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,13 +10,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from tests.support.polling import poll
 
 HOST = "127.0.0.1"
 
@@ -47,6 +48,20 @@ class LiveServer:
                 children.append(int(stat.parent.name))
         return sorted(children)
 
+    def computing_workers(self) -> list[int]:
+        """The workers computing now: a thread in state R (running or runnable); reads /proc (Linux)."""
+        busy = []
+        for pid in self.worker_pids():
+            try:
+                states = [
+                    stat.read_text().rsplit(")", 1)[1].split()[0] for stat in Path(f"/proc/{pid}/task").glob("*/stat")
+                ]
+            except OSError:
+                continue  # the worker ended while we looked
+            if "R" in states:
+                busy.append(pid)
+        return busy
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -55,17 +70,19 @@ def free_port() -> int:
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    """True once ``/health`` answers 200, False if the process ended first."""
+
+    def settled() -> str | None:
         if process.poll() is not None:
-            return False
-        try:
-            if httpx.get(url + "/health", timeout=1.0).status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise ServerStartError(f"server not healthy after {timeout} s:\n{log.read_text()[-3000:]}")
+            return "exited"
+        return "healthy" if httpx.get(url + "/health", timeout=1.0).status_code == 200 else None
+
+    try:
+        return (
+            poll(settled, timeout=timeout, what="/health", interval=0.05, ignore=(httpx.TransportError,)) == "healthy"
+        )
+    except TimeoutError:
+        raise ServerStartError(f"server not healthy after {timeout} s:\n{log.read_text()[-3000:]}") from None
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.live_server import LiveServer
+from tests.support.polling import poll
 
 WATCHDOG_ENV = {"PYTHONASYNCIODEBUG": "1"}
 LIMIT = 0.1  # asyncio's slow_callback_duration
@@ -44,14 +45,10 @@ def server_log(server: LiveServer, since: int = 0) -> str:
 
 def wait_for_log(server: LiveServer, pattern: str, since: int = 0, timeout: float = 5.0) -> re.Match[str]:
     """The first match of ``pattern`` in what the server logs from ``since`` on, waiting for it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = re.search(pattern, server_log(server, since))
-        if found is not None:
-            return found
-        if time.monotonic() > deadline:
-            pytest.fail(f"the server did not log {pattern!r}:\n{server_log(server, since)[-2000:]}")
-        time.sleep(0.02)
+    try:
+        return poll(lambda: re.search(pattern, server_log(server, since)), timeout=timeout, what=repr(pattern))
+    except TimeoutError:
+        pytest.fail(f"the server did not log {pattern!r}:\n{server_log(server, since)[-2000:]}")
 
 
 def slow_callbacks(text: str) -> list[tuple[float, str]]:
@@ -68,7 +65,9 @@ def loop_watchdog(server: LiveServer, limit: float = LIMIT) -> Iterator[None]:
     """
     start = log_path(server).stat().st_size
     yield
-    time.sleep(0.05)  # a report is written as the step ends; let the last one reach the file
+    # Not a poll: a report is written as the slow step ends, and nothing tells that none is still coming; this
+    # grace period is what "the block's last step has reported" means here.
+    time.sleep(0.05)
     blocked = [(seconds, what) for seconds, what in slow_callbacks(server_log(server, start)) if seconds > limit]
     if blocked:
         worst = "\n".join(f"  {seconds * 1000:.0f} ms: {what}" for seconds, what in sorted(blocked, reverse=True)[:5])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 import httpx
 
 from tests.support.live_server import HOST, ServerStartError, free_port
+from tests.support.polling import poll
 
 
 def oxigraph_binary() -> str:
@@ -64,16 +64,16 @@ def oxigraph_server(
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     server = OxigraphServer(f"http://{HOST}:{port}", process)
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise ServerStartError(f"oxigraph did not start: {log_path.read_text()}")
-            time.sleep(0.05)
+
+        def answers() -> bool:
+            if process.poll() is not None:
+                raise ServerStartError(f"oxigraph exited: {log_path.read_text()}")
+            return httpx.get(server.query_url, params={"query": "ASK {}"}, timeout=1).status_code == 200
+
+        try:
+            poll(answers, timeout=20, what="oxigraph", interval=0.05, ignore=(httpx.TransportError,))
+        except TimeoutError:
+            raise ServerStartError(f"oxigraph did not start: {log_path.read_text()}") from None
         yield server
     finally:
         server.stop()

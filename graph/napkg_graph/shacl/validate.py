@@ -11,18 +11,29 @@ import warnings
 from functools import partial
 from pathlib import Path
 from typing import Literal as Choice
+from typing import Protocol
 
 from pyshacl import validate
 from rdflib import SH, Graph
 
-from ..config import BuildSettings
 from .report import FindingMaker, Report, sort_findings
 
 Engine = Choice["fast", "pyshacl"]
 ENGINES: tuple[Engine, ...] = ("fast", "pyshacl")
 
 
-def load_shapes(settings: BuildSettings, extra: list[Path] | None = None) -> Graph:
+class ShapesSource(Protocol):
+    """Where the shapes are and the IRI they resolve against (the build's settings are one); a protocol, so that
+    this package needs nothing of the build and the build depends on it, not the other way round."""
+
+    @property
+    def shapes_dir(self) -> Path: ...
+
+    @property
+    def base_iri(self) -> str: ...
+
+
+def load_shapes(settings: ShapesSource, extra: list[Path] | None = None) -> Graph:
     """All shapes of shapes/ (violations and warnings), with relative IRIs resolved against the base IRI."""
     shapes = Graph()
     for path in sorted(settings.shapes_dir.glob("*/*.ttl")) + list(extra or []):

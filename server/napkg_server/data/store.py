@@ -19,7 +19,7 @@ from napkg_graph.union_graph import union_into_default_graph
 from pyoxigraph import DefaultGraph, Literal, NamedNode, QuerySolutions, RdfFormat, Store
 
 from napkg_server.data.checksums import sha256_of, written_by_us
-from napkg_server.engine.formats import ResultKind, formats_of
+from napkg_server.formats import ResultKind, formats_of
 from napkg_server.settings import DataSource
 
 # By file extension; RDF/XML also under the extensions ontologies are published with.

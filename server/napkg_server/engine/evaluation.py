@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO, Any, cast
+from typing import IO, Any, Protocol, cast
 
 from pyoxigraph import (
     Literal,
@@ -30,7 +30,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from napkg_server.engine.formats import BY_KEY, ResultKind
+from napkg_server.formats import BY_KEY, ResultKind
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,12 @@ class QueryRefused:
 
 
 QueryOutcome = QueryAnswer | QueryRefused
+
+
+class QueryExecutor(Protocol):
+    """The narrow interface the routes use to run queries (a worker pool in production)."""
+
+    async def execute(self, job: QueryJob, timeout: float) -> QueryOutcome: ...
 
 
 def _dataset_options(job: QueryJob) -> dict[str, object]:

@@ -42,9 +42,9 @@ from napkg_server.engine.evaluation import (
     TripleList,
     serialise_answer,
 )
-from napkg_server.engine.formats import BY_KEY
 from napkg_server.engine.inline_bindings import dataset_of, inline, with_base
 from napkg_server.engine.workers import QueryTimeoutError
+from napkg_server.formats import BY_KEY
 
 SOLUTIONS_TYPE = BY_KEY["json"].media_type
 GRAPH_TYPE = BY_KEY["nt"].media_type
@@ -66,7 +66,7 @@ def remote_text(job: QueryJob) -> str:
 
 
 class RemoteExecutor:
-    """A :class:`~napkg_server.sparql.answers.QueryExecutor` over HTTP; at most ``size`` queries at once."""
+    """A :class:`~napkg_server.engine.evaluation.QueryExecutor` over HTTP; at most ``size`` queries at once."""
 
     def __init__(self, endpoint: str, size: int) -> None:
         self.endpoint = endpoint

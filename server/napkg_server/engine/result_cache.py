@@ -28,9 +28,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from napkg_server.engine.evaluation import QueryAnswer, QueryJob, QueryOutcome
+from napkg_server.engine.evaluation import QueryAnswer, QueryExecutor, QueryJob, QueryOutcome
 from napkg_server.engine.query_scan import keywords
-from napkg_server.sparql.answers import QueryExecutor
 
 # Keywords whose answer can change while the data does not (the same scan that build_job ran, memoised).
 _VOLATILE = frozenset({"NOW", "RAND", "UUID", "STRUUID", "BNODE", "SERVICE"})

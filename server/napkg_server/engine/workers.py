@@ -30,7 +30,7 @@ given a query and replaced, and the query goes to another one. A worker that die
 query is logged with its signal and the query's hash (``sha256:`` and 16 hex digits, as in
 the access log).
 
-A reload (:mod:`napkg_server.data.reload`) forks a new pool from a new store and *retires* the
+A reload (:mod:`napkg_server.reload`) forks a new pool from a new store and *retires* the
 old one: its running queries finish on the old data, later jobs go to the new pool, and the
 old workers are stopped once idle (or after the time limit); a closed pool lets go of its
 store, so that the old data is freed once its last query is answered.

@@ -42,7 +42,7 @@ from typing import Any
 import httptools
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from napkg_server.engine.formats import TEXT_CONTENT_TYPE
+from napkg_server.formats import TEXT_CONTENT_TYPE
 from napkg_server.http.access_log import TIMED_OUT_KEY
 
 log = logging.getLogger("napkg_server.connections")

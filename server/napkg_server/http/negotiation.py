@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import mimeparse
 
-from napkg_server.engine.formats import (
+from napkg_server.formats import (
     BY_KEY,
     FORMAT_PARAMETER_NAMES,
     HTML_MEDIA_TYPE,

@@ -15,9 +15,9 @@ from http import HTTPStatus
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from napkg_server.engine.formats import HTML_MEDIA_TYPE, JSON_MEDIA_TYPE, TEXT_MEDIA_TYPE
+from napkg_server.formats import HTML_MEDIA_TYPE, JSON_MEDIA_TYPE, TEXT_MEDIA_TYPE
 from napkg_server.http.negotiation import best_choice
-from napkg_server.web.rendering import make_environment
+from napkg_server.templating import make_environment
 
 PROBLEM_JSON = "application/problem+json"
 DEFAULT_LINKS = (("/", "home"), ("/zoeken", "search"), ("/about", "about: which URL serves which IRI"))

@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from napkg_server.engine.formats import HTML_MEDIA_TYPE
+from napkg_server.formats import HTML_MEDIA_TYPE
 from napkg_server.http.access_log import INCIDENT_KEY, new_incident_id
 
 log = logging.getLogger("napkg_server.errors")

@@ -23,25 +23,18 @@ and a ``Warning`` header; an answer over ``max_response_bytes`` is a 422.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from starlette.responses import Response
 
-from napkg_server.engine.evaluation import QueryAnswer, QueryJob, QueryOutcome, QueryRefused, Refusal
-from napkg_server.engine.formats import BY_KEY, ResultKind, formats_of
+from napkg_server.engine.evaluation import QueryAnswer, QueryExecutor, QueryJob, QueryOutcome, QueryRefused, Refusal
 from napkg_server.engine.query_scan import keywords, nesting_depth, refused_services, update_keywords
 from napkg_server.engine.remote import RemoteUnavailableError
 from napkg_server.engine.workers import QueryMemoryError, QueryTimeoutError, WorkerCrashedError
+from napkg_server.formats import BY_KEY, ResultKind, formats_of
 from napkg_server.http.negotiation import negotiate
 from napkg_server.sparql.protocol import READ_ONLY_MESSAGE, QueryRequest, SparqlHttpError
 
 VARY = {"Vary": "Accept"}
-
-
-class QueryExecutor(Protocol):
-    """The narrow interface the routes use to run queries (a worker pool in production)."""
-
-    async def execute(self, job: QueryJob, timeout: float) -> QueryOutcome: ...
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from napkg_server.engine.formats import BY_KEY, FORMATS, HTML_MEDIA_TYPE, TEXT_MEDIA_TYPE, ResultKind
+from napkg_server.formats import BY_KEY, FORMATS, HTML_MEDIA_TYPE, TEXT_MEDIA_TYPE, ResultKind
 from napkg_server.sparql.protocol import FORM, SPARQL_QUERY
 
 _TEXT = {TEXT_MEDIA_TYPE: {"schema": {"type": "string"}}}

@@ -15,9 +15,9 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from napkg_server.data.store import DatasetInfo, read_query
-from napkg_server.engine.formats import FORMATS, HTML_MEDIA_TYPE, MediaFormat, ResultKind
+from napkg_server.formats import FORMATS, HTML_MEDIA_TYPE, MediaFormat, ResultKind
 from napkg_server.http.negotiation import best_choice, format_candidates
-from napkg_server.web.rendering import make_environment
+from napkg_server.templating import make_environment
 
 HTML_PAGE = "html"
 PREFIXES = {"sd": str(SD), "void": str(VOID), "dcterms": str(DCTERMS), "xsd": str(XSD)}

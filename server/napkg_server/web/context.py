@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from jinja2 import Environment
 from napkg_graph.iris import Iris
 
-from napkg_server.engine.runner import QueryRunner
+from napkg_server.sparql.runner import QueryRunner
 from napkg_server.web.resource_pages import Views
 from napkg_server.web.resources import IriMapping, Lookup
 

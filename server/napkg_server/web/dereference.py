@@ -24,7 +24,7 @@ from fastapi import APIRouter, Request
 from pyoxigraph import NamedNode
 from starlette.responses import Response
 
-from napkg_server.engine.formats import (
+from napkg_server.formats import (
     BY_KEY,
     HTML_CONTENT_TYPE,
     HTML_MEDIA_TYPE,

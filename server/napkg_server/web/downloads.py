@@ -21,7 +21,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 from starlette.responses import RedirectResponse, Response
 
 from napkg_server.data.checksums import CHECKSUMS, read_checksums
-from napkg_server.engine.formats import (
+from napkg_server.formats import (
     BY_KEY,
     GZIP_MEDIA_TYPE,
     HTML_CONTENT_TYPE,

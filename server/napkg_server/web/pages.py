@@ -14,11 +14,11 @@ from pyoxigraph import Literal
 from starlette.responses import Response
 
 from napkg_server.engine.evaluation import QueryAnswer
-from napkg_server.engine.formats import BY_KEY
-from napkg_server.engine.runner import Answer, Value, read_answer
+from napkg_server.formats import BY_KEY
 from napkg_server.http.problems import HttpProblem
 from napkg_server.sparql.answers import build_job, outcome_response
 from napkg_server.sparql.protocol import QueryRequest, SparqlHttpError
+from napkg_server.sparql.runner import Answer, Value, read_answer
 from napkg_server.web.competency import Example
 from napkg_server.web.context import Web, WebContext
 from napkg_server.web.rendering import page_language, render

@@ -1,6 +1,6 @@
 """The library of saved questions over HTTP: ``/queries`` lists them, ``/queries/{name}`` answers one.
 
-An answer comes in every SPARQL result format of the endpoint's table (:mod:`napkg_server.engine.formats`),
+An answer comes in every SPARQL result format of the endpoint's table (:mod:`napkg_server.formats`),
 chosen by ``?format=`` or ``Accept`` as on ``/sparql``, or as an HTML page for browsers. Parameters
 come from the query string, are validated against their declared kind (a bad value is a 400 with a
 message) and are bound as values through the worker pool, under the endpoint's time limit.
@@ -16,11 +16,11 @@ from napkg_graph.saved_queries import ParameterError, SavedQuery, Term, library
 from starlette.responses import JSONResponse, Response
 
 from napkg_server.engine.evaluation import QueryAnswer
-from napkg_server.engine.formats import BY_KEY, HTML_MEDIA_TYPE, ResultKind, formats_of
 from napkg_server.engine.inline_bindings import inline
-from napkg_server.engine.runner import Answer, Row, read_answer, read_solutions
+from napkg_server.formats import BY_KEY, HTML_MEDIA_TYPE, ResultKind, formats_of
 from napkg_server.http.negotiation import best_choice, format_candidates
 from napkg_server.http.problems import HttpProblem
+from napkg_server.sparql.runner import Answer, Row, read_answer, read_solutions
 from napkg_server.web.context import Web, WebContext
 from napkg_server.web.pages import Table, results_table
 from napkg_server.web.rendering import page_language, render

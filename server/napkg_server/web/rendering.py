@@ -1,4 +1,4 @@
-"""Jinja2 templates (``templates/*.html``, autoescaped) and what every page gets: the language,
+"""What every page gets, rendered through :mod:`napkg_server.templating` (``templates/*.html``): the language,
 its UI strings (``t``, and ``a`` for the saved questions and views), the URL of the same page in
 the other language, and the formats links.
 """
@@ -6,71 +6,19 @@ the other language, and the formats links.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from jinja2 import Environment
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from napkg_server.web import analysis_text, i18n
 from napkg_server.web.i18n import choose_language, other_language
 
-TEMPLATES_DIR = resources.files("napkg_server.web") / "templates"
-# Self-contained pages (their own inline <style>, hashed into the Content-Security-Policy by
-# napkg_server.http.security).
-PAGES_DIR = resources.files("napkg_server.web") / "pages"
 STATIC_DIR = resources.files("napkg_server.web") / "static"
 HTML_VARY = "Accept, Accept-Language"
-
-
-@cache  # one environment for the package: its template cache is shared by pages, errors and pictures
-def make_environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader([str(TEMPLATES_DIR), str(PAGES_DIR)]),
-        autoescape=select_autoescape(["html", "svg", "svg.j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["shorten"] = shorten
-    env.filters["fixed"] = fixed
-    env.filters["xml"] = xml_text
-    return env
-
-
-def fixed(value: float, digits: int = 1) -> str:
-    """A coordinate with ``digits`` decimals, as the pictures write them.
-
-    >>> fixed(12), fixed(2.25, 0)
-    ('12.0', '2')
-    """
-    return f"{value:.{digits}f}"
-
-
-def xml_text(value: object, attribute: bool = False) -> Markup:
-    """``value`` escaped for SVG, as XML needs it: ``&``, ``<``, ``>`` (and ``"`` in a double-quoted attribute).
-
-    Autoescaping would also write apostrophes as ``&#39;``, which XML does not need; this keeps the
-    pictures' bytes as they were (``UNGP's``, not ``UNGP&#39;s``).
-
-    >>> xml_text("State's <duty> & more")
-    Markup("State's &lt;duty&gt; &amp; more")
-    >>> xml_text('a "b"', attribute=True)
-    Markup('a &quot;b&quot;')
-    """
-    return Markup(escape(str(value), {'"': "&quot;"} if attribute else {}))
-
-
-def shorten(text: str, limit: int = 160) -> str:
-    """``text`` cut at a word boundary before ``limit`` characters, with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + " …"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from napkg_server.engine.runner import QueryRunner, Row, Value
+from napkg_server.sparql.runner import QueryRunner, Row, Value
 from napkg_server.web.resources import ELI_TITLE, NAP, Link, Lookup, pick_text
 
 ORG = "http://www.w3.org/ns/org#"

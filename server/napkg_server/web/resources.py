@@ -36,7 +36,7 @@ time limit applies to it. The lookups run on the event loop's thread only (the h
 ``async``), never while a worker is being forked.
 
 Over a remote endpoint (``napkg serve --remote``) there is no local store to look into, so
-:class:`Lookup` reads a local in-memory *mirror* instead (:mod:`napkg_server.data.remote_dataset`): the
+:class:`Lookup` reads a local in-memory *mirror* instead (:mod:`napkg_server.remote_dataset`): the
 statements of :data:`LOOKUP_PREDICATES` only, which is why Lookup refuses any other predicate.
 """
 
@@ -51,7 +51,7 @@ from napkg_graph.vocab import NAP_URI as NAP
 from pyoxigraph import Literal, NamedNode, Store
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from napkg_server.engine.formats import BY_KEY, RESOURCE_KEYS
+from napkg_server.formats import BY_KEY, RESOURCE_KEYS
 
 ELI_TITLE = str(ELI.title)
 

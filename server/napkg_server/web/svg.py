@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from napkg_server.web.rendering import make_environment
+from napkg_server.templating import make_environment
 
 # A presentation attribute, not a style attribute: the pages' Content-Security-Policy allows no inline styles.
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"

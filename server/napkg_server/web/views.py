@@ -16,8 +16,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from napkg_server.engine.runner import Answer, Row, read_answer
 from napkg_server.http.problems import HttpProblem
+from napkg_server.sparql.runner import Answer, Row, read_answer
 from napkg_server.web import svg
 from napkg_server.web.analysis_text import STRINGS
 from napkg_server.web.context import Web, WebContext

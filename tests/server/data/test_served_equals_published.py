@@ -27,9 +27,9 @@ from napkg_graph.pipeline import BuildResult
 from napkg_graph.publish_remote import publish, read_graphs, union_payload
 from napkg_graph.rdf_terms import integer
 from napkg_server.data.disk_store import open_disk_dataset
-from napkg_server.data.remote_dataset import fetch_remote
 from napkg_server.data.store import DataLoadError
 from napkg_server.engine.evaluation import QueryAnswer, QueryJob, evaluate
+from napkg_server.remote_dataset import fetch_remote
 from napkg_server.settings import DataSource, Settings
 
 from tests.support.live_server import live_server

@@ -17,6 +17,7 @@ from napkg_graph.config import BuildSettings
 from napkg_graph.pipeline import BuildResult
 
 from tests.support.live_server import live_server
+from tests.support.polling import poll
 
 pytestmark = pytest.mark.slow
 
@@ -65,22 +66,29 @@ def test_a_store_whose_holder_was_killed_can_be_served_again(
     store = tmp_path / "store"
     with live_server([settings.dist / "nap-kg.trig"], args=["--store", str(store)]) as first:
         os.kill(first.pid, signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while Path(f"/proc/{first.pid}").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)  # reaped by live_server's Popen only at exit: a zombie holds no lock
+        # Gone or a zombie (reaped by live_server's Popen only at exit): a zombie holds no lock.
+        poll(lambda: _gone_or_zombie(first.pid), timeout=10, what=f"server {first.pid} dead")
         with live_server(args=["--store", str(store)]) as second:
             assert httpx.get(second.base_url + "/health").json()["triples"] == built.triples
+
+
+def _gone_or_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def _kill_during_load(store: Path, data: Path) -> None:
     """Start loading ``data`` into ``store`` and SIGKILL the server once the store exists on disk."""
     loader = subprocess.Popen([*SERVER, "--store", str(store), "--data", str(data)], stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while not (store / "CURRENT").exists():  # RocksDB's first file: the load has begun
+
+        def begun() -> bool:  # RocksDB's first file is there: the load has begun
             assert loader.poll() is None, loader.stderr.read() if loader.stderr else ""
-            assert time.monotonic() < deadline, "the load never began"
-            time.sleep(0.01)
+            return (store / "CURRENT").exists()
+
+        poll(begun, timeout=60, what="the load to begin", interval=0.01)
     finally:
         loader.kill()
         loader.wait()

@@ -21,6 +21,7 @@ import pytest
 
 from tests.support.generated_data import P, write_numbers
 from tests.support.live_server import LiveServer, live_server
+from tests.support.polling import poll
 
 pytestmark = pytest.mark.slow
 
@@ -85,13 +86,22 @@ def cpu_seconds(pids: list[int]) -> float:
 
 def wait_for_workers(server: LiveServer, before: list[int]) -> list[int]:
     """The worker pids once killed workers are replaced (within the time limit)."""
-    deadline = time.monotonic() + LIMIT
-    while time.monotonic() < deadline:
+
+    def others() -> list[int] | None:
         pids = server.worker_pids()
-        if len(pids) == WORKERS and pids != before:
-            return pids
-        time.sleep(0.02)
-    pytest.fail(f"workers not replaced: {server.worker_pids()} (before: {before})")
+        return pids if len(pids) == WORKERS and pids != before else None
+
+    return poll(others, timeout=LIMIT, what=f"workers {before} replaced")
+
+
+def computing_workers(server: LiveServer, count: int) -> list[int]:
+    """The pids of ``count`` workers computing at once: the queries sent have started."""
+
+    def running() -> list[int] | None:
+        busy = server.computing_workers()
+        return busy if len(busy) >= count else None
+
+    return poll(running, timeout=LIMIT, what=f"{count} worker(s) computing")
 
 
 def test_slow_query_is_stopped_while_other_clients_are_served(server: LiveServer) -> None:
@@ -116,15 +126,16 @@ def test_slow_query_is_stopped_while_other_clients_are_served(server: LiveServer
 def settled_workers(server: LiveServer) -> list[int]:
     """The worker pids once the pool is at full strength and the same for 0.3 s: a worker a previous test had
     stopped may still be exiting, and its replacement starting, when a test begins."""
-    deadline, stable_since, last = time.monotonic() + 3 * LIMIT, time.monotonic(), server.worker_pids()
-    while time.monotonic() < deadline:
+    seen = {"since": time.monotonic(), "pids": server.worker_pids()}
+
+    def stable() -> list[int] | None:
         pids = server.worker_pids()
-        if pids != last or len(pids) != WORKERS:
-            stable_since, last = time.monotonic(), pids
-        elif time.monotonic() - stable_since >= 0.3:
-            return pids
-        time.sleep(0.02)
-    pytest.fail(f"workers did not settle: {server.worker_pids()}")
+        if pids != seen["pids"] or len(pids) != WORKERS:
+            seen.update(since=time.monotonic(), pids=pids)
+            return None
+        return pids if time.monotonic() - seen["since"] >= 0.3 else None
+
+    return poll(stable, timeout=3 * LIMIT, what="the workers to settle")
 
 
 def test_stopped_query_frees_its_worker(server: LiveServer) -> None:
@@ -136,11 +147,9 @@ def test_stopped_query_frees_its_worker(server: LiveServer) -> None:
     # Only the worker that ran the query was killed (and reaped); the other one lives on.
     assert len(killed) == 1 and len(set(after) & set(before)) == WORKERS - 1
     # Reaped, not left a zombie: the server collects it as the kernel reports the exit, a moment later.
-    deadline = time.monotonic() + LIMIT
-    while any(Path(f"/proc/{pid}").exists() for pid in killed) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert not any(Path(f"/proc/{pid}").exists() for pid in killed)
-    # Nothing keeps computing the stopped query: the workers are idle.
+    poll(lambda: not any(Path(f"/proc/{pid}").exists() for pid in killed), timeout=LIMIT, what=f"{killed} reaped")
+    # Nothing keeps computing the stopped query: the workers are idle. The wait is the measurement (CPU used over
+    # a window), not a wait for something to happen.
     used, window = cpu_seconds(after), 0.5
     time.sleep(window)
     assert cpu_seconds(after) - used < 0.2 * window
@@ -176,7 +185,11 @@ def test_queue_wait_is_bounded(server: LiveServer) -> None:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as client:
             start = time.perf_counter()
             first = [asyncio.create_task(timed_get(client, CROSS_PRODUCT, start)) for _ in range(WORKERS)]
-            await asyncio.sleep(LIMIT / 4)  # so they queue behind the first, not beside them
+            # Both running, so the next ones queue behind them, not beside them; then a quarter of the limit more,
+            # which is the scenario, not a wait: the queued ones' wait must end after the first ones are stopped
+            # and their workers replaced, so that two of them get a worker.
+            await asyncio.to_thread(computing_workers, server, WORKERS)
+            await asyncio.sleep(LIMIT / 4)
             queued = await asyncio.gather(*(timed_get(client, CROSS_PRODUCT, start) for _ in range(WORKERS + 1)))
             return [response for response, _ in [*await asyncio.gather(*first), *queued]]
 
@@ -211,13 +224,10 @@ def test_workers_die_with_the_server(numbers: Path) -> None:
 
         busy = threading.Thread(target=send_slow_query, daemon=True)
         busy.start()
-        time.sleep(LIMIT / 4)  # let the cross product start in a worker
+        computing_workers(doomed, 1)  # the cross product has started in a worker
         os.kill(doomed.pid, signal.SIGKILL)
         busy.join()
-    deadline = time.monotonic() + LIMIT
-    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
-        time.sleep(0.02)
-    assert not [pid for pid in workers if _alive(pid)]
+    poll(lambda: not [pid for pid in workers if _alive(pid)], timeout=LIMIT, what=f"workers {workers} gone")
 
 
 def _alive(pid: int) -> bool:

@@ -22,6 +22,7 @@ from napkg_server.http.access_log import query_hash
 from tests.support.generated_data import SUBJECTS, P, write_numbers
 from tests.support.live_server import LiveServer, live_server
 from tests.support.loop_watchdog import WATCHDOG_ENV, log_path, loop_watchdog, wait_for_log
+from tests.support.polling import poll
 
 pytestmark = pytest.mark.slow
 
@@ -98,24 +99,22 @@ def computing(pid: int) -> bool:
 
 def replaced(server: LiveServer, old: set[int], timeout: float = 5.0) -> list[int]:
     """The worker pids once none of ``old`` is among them and all are there again."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def fresh() -> list[int] | None:
         pids = server.worker_pids()
-        if len(pids) == WORKERS and not old & set(pids):
-            return pids
-        time.sleep(0.02)
-    pytest.fail(f"workers {sorted(old)} not replaced: {server.worker_pids()}")
+        return pids if len(pids) == WORKERS and not old & set(pids) else None
+
+    return poll(fresh, timeout=timeout, what=f"workers {sorted(old)} replaced")
 
 
 def busy_worker(server: LiveServer, timeout: float = 5.0) -> int:
     """The pid of the worker that is computing (state R)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def the_one_running() -> int | None:
         running = [pid for pid in server.worker_pids() if computing(pid)]
-        if len(running) == 1:
-            return running[0]
-        time.sleep(0.02)
-    pytest.fail("no worker started computing")
+        return running[0] if len(running) == 1 else None
+
+    return poll(the_one_running, timeout=timeout, what="a worker computing")
 
 
 def test_hostile_texts_are_scanned_without_blocking_the_loop(server: LiveServer) -> None:
@@ -185,12 +184,12 @@ def test_a_worker_that_grew_is_replaced_after_answering(server: LiveServer) -> N
     assert value(sparql(server, POINT)) == "42"
     workers = set(server.worker_pids())
     assert value(sparql(server, LARGE)) == str(SUBJECTS * 700)
-    after = server.worker_pids()
-    deadline = time.monotonic() + 5
-    while (len(after) != WORKERS or len(workers & set(after)) != WORKERS - 1) and time.monotonic() < deadline:
-        time.sleep(0.02)
-        after = server.worker_pids()
-    assert len(workers & set(after)) == WORKERS - 1  # the one that ran LARGE is new, the other stays
+
+    def one_replaced() -> list[int] | None:
+        pids = server.worker_pids()
+        return pids if len(pids) == WORKERS and len(workers & set(pids)) == WORKERS - 1 else None
+
+    after = poll(one_replaced, what="the worker that ran LARGE replaced")  # it is new, the other stays
     # A small query does not recycle its worker.
     assert value(sparql(server, POINT)) == "42"
     assert server.worker_pids() == after

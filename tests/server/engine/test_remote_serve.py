@@ -31,9 +31,9 @@ from napkg_graph.config import REPO_ROOT, BuildSettings
 from napkg_graph.pipeline import BuildResult
 from napkg_graph.publish_remote import publish, read_graphs, union_payload
 from napkg_graph.saved_queries import library
-from napkg_server.data.remote_dataset import fetch_remote
 from napkg_server.engine.evaluation import QueryJob
 from napkg_server.engine.remote import RemoteExecutor, RemoteUnavailableError
+from napkg_server.remote_dataset import fetch_remote
 from napkg_server.settings import Settings
 from napkg_server.web.resources import LOOKUP_PREDICATES, ONTOLOGY_IRI, IriMapping, Lookup
 from pyoxigraph import NamedNode
@@ -41,6 +41,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from tests.support.live_server import HOST, LiveServer, free_port, live_server
 from tests.support.oxigraph import OxigraphServer, oxigraph_server
+from tests.support.polling import poll
 
 pytestmark = pytest.mark.slow
 
@@ -405,16 +406,14 @@ def test_napkg_serve_remote_builds_nothing(oxigraph: str, tmp_path: Path, built:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None and time.monotonic() < deadline
-            try:
-                health = httpx.get(f"http://{HOST}:{port}/health", timeout=1)
-                if health.status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        assert health.json()["triples"] == built.triples
+
+        def health() -> httpx.Response | None:
+            assert process.poll() is None, "napkg serve --remote exited"
+            response = httpx.get(f"http://{HOST}:{port}/health", timeout=1)
+            return response if response.status_code == 200 else None
+
+        healthy = poll(health, timeout=60, what="/health", interval=0.1, ignore=(httpx.TransportError,))
+        assert healthy.json()["triples"] == built.triples
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=20)

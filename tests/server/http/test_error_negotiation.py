@@ -2,7 +2,7 @@
 
 Plain text unless asked otherwise (SPARQL clients read it; ``*/*`` and no ``Accept`` get it), an HTML
 page for browsers, RFC 9457 ``application/problem+json`` for clients asking for JSON. Status, headers
-and message are the same in all three. Against the real server on the real data.
+and message are the same in all three. Against the real app (in this process) on the real data.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from napkg_graph.config import BuildSettings
 from napkg_graph.pipeline import BuildResult
 
 from tests.support.live_server import LiveServer, live_server
+from tests.support.polling import poll
 
 pytestmark = pytest.mark.slow
 
@@ -170,17 +171,14 @@ def test_slow_body_is_cut_at_the_body_deadline(hardened: LiveServer, access_log:
         )
         started = time.monotonic()
         for _ in range(3):  # a byte now and then, as slowloris does
-            time.sleep(0.5)
+            time.sleep(0.5)  # the slow client is the behaviour under test
             if not _send_quietly(sock, b" "):
                 break
         response = _read_response(sock, timeout=8)
         waited = time.monotonic() - started
     assert _status(response) == 408, response[:300]
     assert waited < 5
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not _logged(access_log, "POST", 408):
-        time.sleep(0.05)
-    assert _logged(access_log, "POST", 408) == ["/sparql"]
+    assert poll(lambda: _logged(access_log, "POST", 408), what="the 408 in the access log") == ["/sparql"]
     assert hardened.log is not None and "incident" not in hardened.log.read_text()  # not a server error
 
 
@@ -274,7 +272,9 @@ def test_at_the_cap_with_every_connection_busy_new_ones_get_503(hardened: LiveSe
                 b"POST /sparql HTTP/1.1\r\nHost: t\r\nContent-Type: application/sparql-query\r\n"
                 b"Content-Length: 100\r\n\r\nASK"
             )
-        time.sleep(0.3)  # let the server read the heads (the body deadline is 2 s)
+        # Let the server read the heads (the body deadline is 2 s). Not a poll: nothing outside the server shows
+        # that it has read them, and a probe connection would change what is tested.
+        time.sleep(0.3)
         with _connect(hardened) as refused:
             response = _read_response(refused)
         assert _status(response) == 503, response[:300]
@@ -282,10 +282,8 @@ def test_at_the_cap_with_every_connection_busy_new_ones_get_503(hardened: LiveSe
     finally:
         for sock in busy:
             sock.close()
-    deadline = time.monotonic() + 10
-    while not _health_answers(hardened):  # the closed ones are noticed, and the server answers again
-        assert time.monotonic() < deadline, "the server did not recover after the busy connections closed"
-        time.sleep(0.05)
+    # The closed ones are noticed, and the server answers again.
+    poll(lambda: _health_answers(hardened), timeout=10, what="the server to recover after the busy ones closed")
     assert hardened.log is not None
     assert "connection limit reached: 30 open" in hardened.log.read_text()  # counts follow, at most every 10 s
 
@@ -316,9 +314,7 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies(
                 forwarded = "X-Forwarded-For: 203.0.113.7\r\nConnection: close\r\n\r\n"
                 sock.sendall(f"GET {path} HTTP/1.1\r\nHost: t\r\n{forwarded}".encode())
                 assert _status(_read_response(sock)) == 404
-        deadline = time.monotonic() + 5
-        while len(_logged_clients(log, "/untrusted")) < 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        poll(lambda: _logged_clients(log, "/untrusted"), what="the last request in the access log")
     assert _logged_clients(log, "/trusted") == ["203.0.113.7"]
     assert _logged_clients(log, "/untrusted") == ["127.0.0.1"]
 

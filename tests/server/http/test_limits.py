@@ -1,5 +1,5 @@
-"""Cost limits, against the real server: rows, response size, query length, request size, and
-concurrent queries per client; and that every limit is a setting (environment and flag)."""
+"""Cost limits: rows, response size, query length, request size (against the real app, in this process), and
+concurrent queries per client (a real server); and that every limit is a setting (environment and flag)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.in_process import in_process
 from tests.support.live_server import LiveServer, live_server
+from tests.support.polling import poll
 
 P = "<https://example.org/gen/p>"
 SUBJECTS = 1500
@@ -25,21 +27,28 @@ LIMITS = {
     "--query-timeout": "2",
     "--max-concurrent-queries": "3",
 }
+ENV = {"NAPKG_MAX_REQUEST_BYTES": "2000"}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+def numbers(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("limits") / "numbers.nt"
     integer = "<http://www.w3.org/2001/XMLSchema#integer>"
     data.write_text("".join(f'<https://example.org/gen/s{i}> {P} "{i}"^^{integer} .\n' for i in range(SUBJECTS)))
-    args = [item for pair in LIMITS.items() for item in pair]
-    with live_server([data], args=args, env={"NAPKG_MAX_REQUEST_BYTES": "2000"}) as running:
+    return data
+
+
+@pytest.fixture(scope="module")
+def server(numbers: Path) -> Iterator[LiveServer]:
+    """A real process for the per-client limit: queries that run into the time limit, at once over two connections."""
+    with live_server([numbers], args=[item for pair in LIMITS.items() for item in pair], env=ENV) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, timeout=30) as c:
+def client(numbers: Path) -> Iterator[httpx.Client]:
+    """The other limits are the app's: in this process."""
+    with in_process(["--data", str(numbers), *(item for pair in LIMITS.items() for item in pair)], env=ENV) as c:
         yield c
 
 
@@ -107,7 +116,7 @@ def test_request_body_over_max_request_bytes_is_413(client: httpx.Client) -> Non
 async def _per_client(server: LiveServer) -> tuple[list[int], httpx.Response, float, httpx.Response]:
     async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as c:
         slow = [asyncio.create_task(c.get("/sparql", params={"query": NEVER_ENDS})) for _ in range(2)]
-        await asyncio.sleep(0.5)  # both are running now
+        await asyncio.to_thread(poll, lambda: len(server.computing_workers()) == 2, what="both slow queries running")
         started = time.perf_counter()
         third = await c.get("/sparql", params={"query": f"ASK {{ ?s {P} ?o }}"})
         waited = time.perf_counter() - started

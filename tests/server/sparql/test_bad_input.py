@@ -1,8 +1,9 @@
 """Malformed and hostile requests get a 4xx with a message: never a 5xx, a hang or a crash.
 
-Against the real server on the real data, with real clients; raw sockets where httpx would
-refuse to send the bytes (invalid UTF-8 in a path, a 100 kB request line). Every request is
-followed by a check that the server still answers /health.
+Against the real app on the real data, in this process; raw bytes, where httpx would refuse to send
+them (invalid UTF-8 in a path, a 100 kB request line), go over a socket to a real server, which reads
+them as uvicorn does. Every request is followed by a check that the app (or server) still answers
+/health.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pytest
 from napkg_graph.config import BuildSettings
 from napkg_graph.pipeline import BuildResult
 
+from tests.support.in_process import in_process
 from tests.support.live_server import HOST, LiveServer, live_server
 
 pytestmark = pytest.mark.slow
@@ -31,23 +33,33 @@ def access_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("log") / "access.jsonl"
 
 
+def _args(settings: BuildSettings) -> list[str]:
+    data = ["--data", str(settings.dist / "nap-kg.trig"), "--dist", str(settings.dist)]
+    return [*data, "--max-concurrent-queries", "2"]
+
+
 @pytest.fixture(scope="module")
-def server(built: BuildResult, settings: BuildSettings, access_log: Path) -> Iterator[LiveServer]:
-    args = ["--max-concurrent-queries", "2", "--access-log", str(access_log)]
-    with live_server([settings.dist / "nap-kg.trig"], dist=settings.dist, args=args) as s:
+def server(built: BuildResult, settings: BuildSettings) -> Iterator[LiveServer]:
+    with live_server(args=_args(settings)) as s:
         yield s
 
 
 @pytest.fixture(scope="module")
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, timeout=30) as c:
+def client(built: BuildResult, settings: BuildSettings, access_log: Path) -> Iterator[httpx.Client]:
+    with in_process([*_args(settings), "--access-log", str(access_log)]) as c:
         yield c
 
 
 @pytest.fixture(autouse=True)
-def still_healthy(client: httpx.Client) -> Iterator[None]:
-    yield
-    assert client.get("/health").status_code == 200
+def still_healthy(request: pytest.FixtureRequest) -> Iterator[None]:
+    if "server" in request.fixturenames:  # the raw requests go to the real server
+        health = request.getfixturevalue("server").base_url + "/health"
+        yield
+        assert httpx.get(health).status_code == 200
+    else:
+        client: httpx.Client = request.getfixturevalue("client")
+        yield
+        assert client.get("/health").status_code == 200
 
 
 def assert_client_error(response: httpx.Response, *statuses: int) -> None:

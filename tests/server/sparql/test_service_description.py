@@ -9,12 +9,12 @@ from pathlib import Path
 import httpx
 import pytest
 from napkg_graph.vocab import SD
-from napkg_server.engine.formats import FORMATS
+from napkg_server.formats import FORMATS
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, VOID
 
-from tests.support.live_server import LiveServer, live_server
+from tests.support.in_process import BASE_URL, in_process
 
 pytestmark = [
     pytest.mark.slow,
@@ -25,6 +25,7 @@ pytestmark = [
 
 DATA = Path(__file__).parents[2] / "data" / "endpoint"
 EXTRA_GRAPH = "https://example.org/nap/graph-extra"
+SPARQL_URL = BASE_URL + "/sparql"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 RDF_FORMATS = {
     "text/turtle": "turtle",
@@ -37,18 +38,16 @@ RDF_FORMATS = {
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[LiveServer]:
-    with live_server(
-        [DATA / "graphs.trig"],
-        named_graphs=[(EXTRA_GRAPH, DATA / "loaded-into-graph.nt")],
-        args=["--query-timeout", "12"],
-    ) as running:
-        yield running
+def client() -> Iterator[httpx.Client]:
+    """In this process: the description is the app's."""
+    args = ["--data", str(DATA / "graphs.trig"), "--named-graph", EXTRA_GRAPH, str(DATA / "loaded-into-graph.nt")]
+    with in_process([*args, "--query-timeout", "12"]) as c:
+        yield c
 
 
 @pytest.fixture(scope="module")
-def description(server: LiveServer) -> Graph:
-    response = httpx.get(server.sparql_url, headers={"Accept": "text/turtle"})
+def description(client: httpx.Client) -> Graph:
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     return Graph().parse(data=response.content, format="turtle")
 
@@ -59,9 +58,9 @@ def service_of(description: Graph) -> URIRef:
     return services[0]  # type: ignore[return-value]
 
 
-def count(server: LiveServer, **params: str) -> int:
+def count(client: httpx.Client, **params: str) -> int:
     query = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-    response = httpx.get(server.sparql_url, params={"query": query, **params})
+    response = client.get("/sparql", params={"query": query, **params})
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
@@ -77,8 +76,8 @@ def assert_isomorphic(expected: Graph, actual: Graph) -> None:
 
 
 @pytest.mark.parametrize("media_type", list(RDF_FORMATS))
-def test_every_rdf_format_says_the_same(server: LiveServer, description: Graph, media_type: str) -> None:
-    response = httpx.get(server.sparql_url, headers={"Accept": media_type})
+def test_every_rdf_format_says_the_same(client: httpx.Client, description: Graph, media_type: str) -> None:
+    response = client.get("/sparql", headers={"Accept": media_type})
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == media_type
     assert response.headers["vary"].startswith("Accept")
@@ -86,27 +85,26 @@ def test_every_rdf_format_says_the_same(server: LiveServer, description: Graph, 
 
 
 @pytest.mark.parametrize("accept", ["*/*", None])
-def test_turtle_by_default(server: LiveServer, description: Graph, accept: str | None) -> None:
-    with httpx.Client() as client:
-        request = client.build_request("GET", server.sparql_url)
-        if accept is None:
-            del request.headers["Accept"]
-        else:
-            request.headers["Accept"] = accept
-        response = client.send(request)
+def test_turtle_by_default(client: httpx.Client, description: Graph, accept: str | None) -> None:
+    request = client.build_request("GET", "/sparql")
+    if accept is None:
+        del request.headers["Accept"]
+    else:
+        request.headers["Accept"] = accept
+    response = client.send(request)
     assert response.headers["content-type"] == "text/turtle; charset=utf-8"
     assert_isomorphic(description, Graph().parse(data=response.content, format="turtle"))
 
 
-def test_format_parameter(server: LiveServer, description: Graph) -> None:
-    response = httpx.get(server.sparql_url, params={"format": "nt"}, headers={"Accept": "text/html"})
+def test_format_parameter(client: httpx.Client, description: Graph) -> None:
+    response = client.get("/sparql", params={"format": "nt"}, headers={"Accept": "text/html"})
     assert response.headers["content-type"] == "application/n-triples"
     assert_isomorphic(description, Graph().parse(data=response.content, format="nt"))
 
 
-def test_service(server: LiveServer, description: Graph) -> None:
+def test_service(client: httpx.Client, description: Graph) -> None:
     service = service_of(description)
-    assert description.value(service, SD.endpoint) == URIRef(server.sparql_url)
+    assert description.value(service, SD.endpoint) == URIRef(SPARQL_URL)
     assert set(description.objects(service, SD.supportedLanguage)) == {SD.SPARQL11Query}
     assert set(description.objects(service, SD.feature)) == {SD.UnionDefaultGraph}
     formats = set(description.objects(service, SD.resultFormat))
@@ -116,18 +114,18 @@ def test_service(server: LiveServer, description: Graph) -> None:
     assert "union of all named graphs" in text and "12 s" in text
 
 
-def test_endpoint_follows_the_request_url(server: LiveServer) -> None:
-    response = httpx.get(server.sparql_url, headers={"Host": "nap.example", "Accept": "text/turtle"})
+def test_endpoint_follows_the_request_url(client: httpx.Client) -> None:
+    response = client.get("/sparql", headers={"Host": "nap.example", "Accept": "text/turtle"})
     graph = Graph().parse(data=response.content, format="turtle")
     assert graph.value(service_of(graph), SD.endpoint) == URIRef("http://nap.example/sparql")
 
 
-def test_default_dataset_counts_match_queries(server: LiveServer, description: Graph) -> None:
+def test_default_dataset_counts_match_queries(client: httpx.Client, description: Graph) -> None:
     dataset = description.value(service_of(description), SD.defaultDataset)
     assert (dataset, RDF.type, SD.Dataset) in description
     default_graph = description.value(dataset, SD.defaultGraph)
     assert (default_graph, RDF.type, SD.Graph) in description
-    assert description.value(default_graph, VOID.triples) == Literal(count(server))
+    assert description.value(default_graph, VOID.triples) == Literal(count(client))
     named = {}
     for node in description.objects(dataset, SD.namedGraph):
         assert (node, RDF.type, SD.NamedGraph) in description
@@ -137,12 +135,12 @@ def test_default_dataset_counts_match_queries(server: LiveServer, description: G
     expected_names = {f"https://example.org/nap/graph-{n}" for n in ("actions", "themes", "progress")}
     assert set(named) == expected_names | {EXTRA_GRAPH}
     for name, triples in named.items():
-        assert triples == Literal(count(server, **{"default-graph-uri": name}))
+        assert triples == Literal(count(client, **{"default-graph-uri": name}))
     assert named[EXTRA_GRAPH] == Literal(1)
 
 
-def test_not_acceptable(server: LiveServer) -> None:
-    response = httpx.get(server.sparql_url, headers={"Accept": "image/png"})
+def test_not_acceptable(client: httpx.Client) -> None:
+    response = client.get("/sparql", headers={"Accept": "image/png"})
     assert response.status_code == 406
     assert response.headers["content-type"].startswith("text/plain")
     assert "text/turtle" in response.text
@@ -182,18 +180,18 @@ class PageReader(HTMLParser):
             self.fields[self._textarea] += data
 
 
-def test_browser_gets_a_plain_page_with_a_working_form(server: LiveServer) -> None:
-    response = httpx.get(server.sparql_url, headers={"Accept": BROWSER_ACCEPT})
+def test_browser_gets_a_plain_page_with_a_working_form(client: httpx.Client) -> None:
+    response = client.get("/sparql", headers={"Accept": BROWSER_ACCEPT})
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     page = PageReader()
     page.feed(response.text)
     assert page.scripts == 0 and page.sources == []  # no JavaScript, nothing from a CDN
-    assert page.forms == [{"method": "get", "action": server.sparql_url}]
+    assert page.forms == [{"method": "get", "action": SPARQL_URL}]
     assert set(page.fields) == {"query", "format"}
     assert EXTRA_GRAPH in response.text
     # Submitting the form as a browser would (format left on "by content negotiation").
-    answer = httpx.get(server.sparql_url, params={"query": page.fields["query"], "format": ""})
+    answer = client.get("/sparql", params={"query": page.fields["query"], "format": ""})
     assert answer.status_code == 200
     rows = answer.json()["results"]["bindings"]
     assert {row["graph"]["value"] for row in rows} >= {EXTRA_GRAPH}

@@ -1,7 +1,8 @@
-"""The SPARQL 1.1 Protocol (query side) of ``/sparql``, against the real server.
+"""The SPARQL 1.1 Protocol (query side) of ``/sparql``.
 
-SPARQLWrapper drives every query form in every result format it knows, rdflib's
-SPARQLStore is a second client, and httpx probes the protocol's edges and errors.
+SPARQLWrapper drives every query form in every result format it knows and rdflib's
+SPARQLStore is a second client, against a real server; httpx probes the protocol's
+edges and errors on the same app in this process.
 The small units the server is built from (negotiation, keyword scan, settings,
 loading) are tested directly at the end, with their doctests.
 """
@@ -35,6 +36,7 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
+from tests.support.in_process import in_process
 from tests.support.listener import Listener
 from tests.support.live_server import LiveServer, live_server
 
@@ -78,19 +80,28 @@ EXPECTED_DESCRIPTION = {
 }
 
 
+ARGS = [
+    "--data",
+    *map(str, SOURCES),
+    "--named-graph",
+    EXTRA_GRAPH,
+    str(DATA / "loaded-into-graph.nt"),
+    "--base-iri",
+    str(EX),
+]
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[LiveServer]:
-    with live_server(
-        SOURCES,
-        named_graphs=[(EXTRA_GRAPH, DATA / "loaded-into-graph.nt")],
-        args=["--base-iri", str(EX)],
-    ) as running:
+    """A real server for SPARQLWrapper and SPARQLStore, which open their own connections."""
+    with live_server(args=ARGS) as running:
         yield running
 
 
-@pytest.fixture()
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, timeout=30) as http:
+@pytest.fixture(scope="module")
+def client() -> Iterator[httpx.Client]:
+    """The same app in this process, for the protocol's edges and errors."""
+    with in_process(ARGS) as http:
         yield http
 
 
@@ -595,7 +606,7 @@ def test_cors(client: httpx.Client) -> None:
 
 
 def test_openapi_documents_every_media_type(client: httpx.Client) -> None:
-    from napkg_server.engine.formats import FORMATS
+    from napkg_server.formats import FORMATS
 
     spec = client.get("/openapi.json").json()
     for method in ("get", "post"):

@@ -1,4 +1,4 @@
-"""The W3C SPARQL 1.1 Protocol and Service Description test manifests, run against the real server.
+"""The W3C SPARQL 1.1 Protocol and Service Description test manifests, run against the real app (in this process).
 
 Each ``ht:Request`` of ``protocol/manifest.ttl`` is sent as written (its ``/sparql/`` path
 prefix replaced by this endpoint's ``/sparql``, as the manifest asks) and its expected
@@ -27,7 +27,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from tests.support.live_server import LiveServer, live_server
+from tests.support.in_process import BASE_URL, in_process
 
 # Vendored verbatim with its licence (tests/vendor/w3c-sparql-protocol/SOURCE.txt), so a bare clone runs it.
 W3C = Path(__file__).parents[2] / "vendor" / "w3c-sparql-protocol"
@@ -147,9 +147,10 @@ def _param(test: W3CTest) -> object:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[LiveServer]:
+def client() -> Iterator[httpx.Client]:
+    """In this process: what the manifests check (status, media type, answer) is the app's."""
     graphs = sorted({pair for test in PROTOCOL_TESTS for pair in test.graph_data})
-    with live_server(named_graphs=graphs) as running:
+    with in_process([item for iri, path in graphs for item in ("--named-graph", iri, str(path))]) as running:
         yield running
 
 
@@ -186,21 +187,18 @@ def check_result(request: W3CRequest, response: httpx.Response) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("test", [_param(t) for t in PROTOCOL_TESTS])
-def test_protocol_manifest(server: LiveServer, test: W3CTest) -> None:
-    with httpx.Client(base_url=server.base_url, timeout=30) as client:
-        for request in test.requests:
-            response = client.request(
-                request.method,
-                endpoint_path(request.path),
-                headers=dict(request.headers),
-                content=request.body,
-            )
-            status_class = f"{response.status_code // 100}xx"
-            assert status_class in request.expected_status, (
-                f"{test.title}: {response.status_code} {response.text[:500]}"
-            )
-            if status_class == "2xx":
-                check_result(request, response)
+def test_protocol_manifest(client: httpx.Client, test: W3CTest) -> None:
+    for request in test.requests:
+        response = client.request(
+            request.method,
+            endpoint_path(request.path),
+            headers=dict(request.headers),
+            content=request.body,
+        )
+        status_class = f"{response.status_code // 100}xx"
+        assert status_class in request.expected_status, f"{test.title}: {response.status_code} {response.text[:500]}"
+        if status_class == "2xx":
+            check_result(request, response)
 
 
 def test_manifest_is_the_one_described() -> None:
@@ -219,28 +217,28 @@ def sd_tests() -> list[str]:
     return [str(t).rsplit("#", 1)[-1] for t in _items(graph, graph.value(manifest, MF.entries))]
 
 
-def fetch_description(server: LiveServer) -> Graph:
-    response = httpx.get(server.sparql_url, headers={"Accept": "text/turtle"})
+def fetch_description(client: httpx.Client) -> Graph:
+    response = client.get("/sparql", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
     return Graph().parse(data=response.content, format="turtle")
 
 
-def returns_rdf(server: LiveServer) -> None:
+def returns_rdf(client: httpx.Client) -> None:
     for media_type, rdflib_format in RDF_TYPES.items():
-        response = httpx.get(server.sparql_url, headers={"Accept": media_type})
+        response = client.get("/sparql", headers={"Accept": media_type})
         assert response.headers["content-type"].split(";")[0] == media_type
         assert len(Graph().parse(data=response.content, format=rdflib_format)) > 0
 
 
-def has_endpoint_triple(server: LiveServer) -> None:
-    description = fetch_description(server)
-    assert (None, SD.endpoint, URIRef(server.sparql_url)) in description
+def has_endpoint_triple(client: httpx.Client) -> None:
+    description = fetch_description(client)
+    assert (None, SD.endpoint, URIRef(BASE_URL + "/sparql")) in description
 
 
-def conforms_to_schema(server: LiveServer) -> None:
+def conforms_to_schema(client: httpx.Client) -> None:
     """As the W3C validator checks it: every sd:NamedGraph has an sd:name."""
-    description = fetch_description(server)
+    description = fetch_description(client)
     named_graphs = list(description.subjects(RDF.type, SD.NamedGraph))
     assert named_graphs
     for named_graph in named_graphs:
@@ -256,6 +254,6 @@ SD_CHECKS = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sd_tests())
-def test_service_description_manifest(server: LiveServer, name: str) -> None:
+def test_service_description_manifest(client: httpx.Client, name: str) -> None:
     assert name in SD_CHECKS, f"no check written for service-description test {name}"
-    SD_CHECKS[name](server)
+    SD_CHECKS[name](client)

@@ -1,7 +1,8 @@
-"""Every IRI of the dataset and the ontology dereferences on the running server: HTML for browsers,
+"""Every IRI of the dataset and the ontology dereferences on the real app: HTML for browsers,
 Turtle, JSON-LD, N-Triples and RDF/XML for programs (Accept, ?format= or a suffix); the RDF is the
 resource's own triples plus those pointing at it; unknown and malformed paths are 404/400, never 500. The service
-description at /sparql names the catalogue's DataService and Dataset."""
+description at /sparql names the catalogue's DataService and Dataset. In this process (conftest's ``client``),
+but the malformed raw paths go to a real server, through uvicorn's reading of the bytes."""
 
 from __future__ import annotations
 

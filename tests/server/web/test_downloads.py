@@ -17,6 +17,7 @@ from napkg_graph.config import BuildSettings
 from napkg_graph.pipeline import BuildResult
 from rdflib import Graph, URIRef
 
+from tests.support.in_process import in_process
 from tests.support.live_server import LiveServer, live_server
 
 EXPECTED_TYPES = {
@@ -43,15 +44,20 @@ def dist(built: BuildResult, settings: BuildSettings, tmp_path_factory: pytest.T
     return copy
 
 
+def _args(dist: Path, settings: BuildSettings) -> list[str]:
+    return ["--data", str(settings.dist / "nap-kg.trig"), "--dist", str(dist), "--max-concurrent-queries", "2"]
+
+
 @pytest.fixture(scope="module")
 def server(dist: Path, settings: BuildSettings) -> Iterator[LiveServer]:
-    with live_server([settings.dist / "nap-kg.trig"], dist=dist, args=["--max-concurrent-queries", "2"]) as s:
+    """A real process for the raw paths: what reaches the app is what uvicorn makes of the bytes on the wire."""
+    with live_server(args=_args(dist, settings)) as s:
         yield s
 
 
 @pytest.fixture(scope="module")
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, timeout=30) as c:
+def client(dist: Path, settings: BuildSettings) -> Iterator[httpx.Client]:
+    with in_process(_args(dist, settings)) as c:
         yield c
 
 

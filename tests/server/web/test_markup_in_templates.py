@@ -11,8 +11,8 @@ import napkg_cli
 import napkg_graph
 import napkg_server
 import pytest
+from napkg_server.templating import make_environment
 from napkg_server.web import svg
-from napkg_server.web.rendering import make_environment
 
 PACKAGES = [Path(package.__file__).parent for package in (napkg_server, napkg_graph, napkg_cli)]
 TAG = re.compile(

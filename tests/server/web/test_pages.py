@@ -13,21 +13,17 @@ import pytest
 from napkg_graph.config import BuildSettings
 from napkg_graph.pipeline import BuildResult
 
-from tests.support.live_server import LiveServer, live_server
+from tests.support.in_process import in_process
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
-def server(built: BuildResult, settings: BuildSettings) -> Iterator[LiveServer]:
-    # Started without --dist: the pages must not need the published files.
-    with live_server([settings.dist / "nap-kg.trig"], args=["--max-concurrent-queries", "2"]) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, timeout=30, headers={"Accept": BROWSER}) as c:
+def client(built: BuildResult, settings: BuildSettings) -> Iterator[httpx.Client]:
+    # In this process (the pages live in the app). Started without --dist: the pages must not need the published
+    # files.
+    args = ["--data", str(settings.dist / "nap-kg.trig"), "--max-concurrent-queries", "2"]
+    with in_process(args, headers={"Accept": BROWSER}) as c:
         yield c
 
 

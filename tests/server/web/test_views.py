@@ -1,6 +1,6 @@
 """Saved questions over HTTP (/queries, /queries/{name}) and the views with pictures (/views), on the real
-server: result formats by negotiation and format=, the HTML page, parameter errors, and pictures whose marks
-(matrix cells, bars, nodes and edges) are exactly the saved questions' answers."""
+app in this process: result formats by negotiation and format=, the HTML page, parameter errors, and pictures
+whose marks (matrix cells, bars, nodes and edges) are exactly the saved questions' answers."""
 
 from __future__ import annotations
 

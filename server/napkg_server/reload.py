@@ -7,14 +7,14 @@ request sees half of it). The old pool is retired: queries already running in it
 the old data, new ones run on the new data, and its workers stop once they are idle (or
 after the query time limit). Then the old pool lets go of its store, and nothing else keeps
 it (no chain of retired pools, no reference from the app's start-up): memory after ten
-reloads is what it was after one (``tests/server/data/test_reload.py``, ``bench/hostile.py --probe
+reloads is what it was after one (``tests/server/test_reload.py``, ``bench/hostile.py --probe
 reload-x10``). Freeing the store takes the GIL for a moment (about 0.3 to 0.7 s at 300k
 triples), once per reload. A file that fails to load leaves everything as it was: the
 error is logged (SIGHUP) or returned (``POST``), and the old data stays served.
 
 With ``--remote`` the queries go to the remote endpoint, which has the current data already (no
 pool, no result cache): a reload reads its description and the lookup mirror again
-(:mod:`napkg_server.data.remote_dataset`).
+(:mod:`napkg_server.remote_dataset`).
 
 ``POST /admin/reload`` needs ``Authorization: Bearer <token>`` when ``NAPKG_ADMIN_TOKEN`` is
 set; without a token it is accepted only from a loopback address and without proxy
@@ -33,13 +33,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from napkg_server.data.remote_dataset import load_remote
 from napkg_server.data.store import DataLoadError, LoadedDataset, load_dataset
 from napkg_server.engine.remote import RemoteExecutor
 from napkg_server.engine.workers import WorkerPool
+from napkg_server.remote_dataset import load_remote
 from napkg_server.settings import Settings
 
-log = logging.getLogger("napkg_server.data.reload")
+log = logging.getLogger("napkg_server.reload")
 
 Pool = WorkerPool | RemoteExecutor
 Install = Callable[[LoadedDataset, Pool], None]

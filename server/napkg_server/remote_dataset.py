@@ -23,9 +23,9 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 from napkg_server.data.store import DataLoadError, DatasetInfo, GraphStats, LoadedDataset, read_query
 from napkg_server.engine.evaluation import QueryAnswer, QueryJob
 from napkg_server.engine.remote import RemoteExecutor, RemoteUnavailableError
-from napkg_server.engine.runner import read_solutions
 from napkg_server.engine.workers import QueryTimeoutError
 from napkg_server.settings import Settings
+from napkg_server.sparql.runner import read_solutions
 
 # Start-up work rather than a visitor's query: the mirror query reads every statement once.
 LOAD_TIMEOUT = 300.0

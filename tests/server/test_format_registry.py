@@ -12,9 +12,9 @@ import napkg_graph
 import napkg_server
 import pytest
 from napkg_graph import publish
+from napkg_server import formats
 from napkg_server.data.store import EXTENSION_FORMATS
-from napkg_server.engine import formats
-from napkg_server.engine.formats import BY_KEY, FORMATS, RESOURCE_KEYS, ResultKind
+from napkg_server.formats import BY_KEY, FORMATS, RESOURCE_KEYS, ResultKind
 from napkg_server.web.downloads import MEDIA_TYPES
 from napkg_server.web.resources import SUFFIXES
 from pyoxigraph import QueryResultsFormat, RdfFormat

@@ -1,6 +1,6 @@
 """Run the server's own ``.rq`` queries in the worker pool, with values bound, never spliced.
 
-Pages and the RDF of resources go through the same :class:`~napkg_server.sparql.answers.QueryExecutor`
+Pages and the RDF of resources go through the same :class:`~napkg_server.engine.evaluation.QueryExecutor`
 as ``/sparql``, so the same time limit stops them. SELECT answers come back as SPARQL JSON
 and are read into :class:`Value` rows here.
 """

@@ -16,8 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -26,6 +25,8 @@ from napkg_graph.config import REPO_ROOT, BuildSettings
 from napkg_graph.pipeline import BuildResult
 
 from tests.support.live_server import LiveServer, live_server
+from tests.support.loop_watchdog import log_path, wait_for_log
+from tests.support.polling import poll
 
 pytestmark = pytest.mark.slow
 
@@ -51,13 +52,9 @@ def version_of(response: httpx.Response) -> str:
     return str(response.json()["results"]["bindings"][0]["v"]["value"])
 
 
-def wait_for(condition, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
+def wait_for(condition: Callable[[], object], timeout: float = 10.0) -> bool:
+    poll(condition, timeout=timeout, what="the reload's effect", interval=0.05)
+    return True
 
 
 @pytest.fixture()
@@ -77,7 +74,8 @@ async def _reload_during_slow_query(server: LiveServer, data: Path) -> dict[str,
     async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as c:
         old_health = (await c.get("/health")).json()
         slow = asyncio.create_task(c.get("/sparql", params={"query": SLOW}))
-        await asyncio.sleep(0.5)  # the slow query is running in an old worker
+        # The slow query is running in an old worker.
+        await asyncio.to_thread(poll, server.computing_workers, what="the slow query running")
         write_data(data, "v2")
         reloaded = await c.post("/admin/reload")
         slow_done_at_reload = slow.done()
@@ -145,8 +143,9 @@ def test_sighup_reloads_and_a_broken_file_changes_nothing(server: LiveServer, da
         failed = c.post("/admin/reload")
         assert failed.status_code == 422
         assert "Reload failed; still serving the previous data" in failed.text and checksum in failed.text
+        since = log_path(server).stat().st_size
         os.kill(server.pid, signal.SIGHUP)  # logged, and ignored
-        time.sleep(0.5)
+        wait_for_log(server, "reload failed, still serving the previous data", since)
         assert c.get("/health").json()["checksum"] == checksum
         assert version_of(c.get("/sparql", params={"query": VERSION_QUERY})) == "v3"
 
