@@ -47,7 +47,7 @@ from tests.support.live_server import HOST, live_server  # noqa: E402
 
 COMPETENCY = REPO / "graph" / "napkg_graph" / "queries" / "competency"
 POINT_QUERY = """PREFIX nap: <https://w3id.org/nap-kg/def/>
-SELECT ?p ?o WHERE { <https://w3id.org/nap-kg/id/actiepunt/%d> ?p ?o }"""
+SELECT ?p ?o WHERE { <https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/%d> ?p ?o }"""
 
 
 @dataclass

@@ -3,11 +3,11 @@
 The IRI ``{base_iri}{path}`` is served at ``/{path}``, ontology terms at ``/def/{Term}`` and the
 ontology at ``/def`` (see :mod:`napkg_server.web.resources`). One resource, five representations:
 HTML for people; Turtle, JSON-LD, N-Triples and RDF/XML for programs. The format is chosen by
-``?format=ttl|jsonld|nt|rdf|html``, else by a suffix (``/id/actiepunt/17.ttl``), else by the
+``?format=ttl|jsonld|nt|rdf|html``, else by a suffix (``/id/plan/nap-2022-2026/actiepunt/17.ttl``), else by the
 ``Accept`` header (``*/*`` gets Turtle; browsers, which ask for ``text/html`` first, get HTML).
 
 Answers are ``200`` at the IRI's own URL, with ``Content-Location`` naming the document that
-was sent (``/id/actiepunt/17.ttl``): this saves the round trip of a ``303 See Other`` and is
+was sent (``/id/plan/nap-2022-2026/actiepunt/17.ttl``): this saves the round trip of a ``303 See Other`` and is
 equally accepted practice since the W3C TAG's 2012 change to the httpRange-14 resolution.
 Every answer carries ``Vary: Accept`` and a ``Link`` header with ``rel="alternate"`` per format.
 
@@ -15,7 +15,8 @@ The RDF of a resource is its outgoing triples plus the triples that point at it
 (``queries/resource-description.rq``), run in the worker pool under the query time limit; the
 ontology (``/def``) is the whole ontology graph. An IRI that does not occur in the data is a
 404 with a body that says where to look; a path that no IRI can have is a 404 as well, and a
-``format`` we do not have is a 400. No path is ever read from the file system here.
+``format`` we do not have is a 400. A path that moved is a permanent redirect (:mod:`napkg_server.web.moved`).
+No path is ever read from the file system here.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from napkg_server.http.negotiation import best_choice
 from napkg_server.http.problems import HttpProblem
 from napkg_server.http.security import csp_for_page
 from napkg_server.web.context import Web
+from napkg_server.web.moved import redirect_if_moved
 from napkg_server.web.rendering import HTML_VARY, page_language, render
 from napkg_server.web.resource_pages import page_kind
 from napkg_server.web.resources import ONTOLOGY_IRI, split_suffix
@@ -141,5 +143,5 @@ async def ontology(request: Request, web: Web) -> Response:
 
 @router.get("/{path:path}", include_in_schema=False)
 async def resource(request: Request, web: Web, path: str) -> Response:
-    """Any other path: a resource IRI of the dataset or the ontology (registered last)."""
-    return await respond(request, web, path)
+    """Any other path: a resource IRI of the dataset or the ontology (registered last), or one that moved."""
+    return redirect_if_moved(request, path, web.mapping) or await respond(request, web, path)
