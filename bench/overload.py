@@ -66,8 +66,8 @@ def mix() -> list[tuple[str, str, dict[str, str]]]:
     requests = [(f"cq:{p.stem}", "/sparql", {"query": p.read_text("utf-8")}) for p in sorted(COMPETENCY.glob("*.rq"))]
     for n in (1, 7, 17, 25, 33):
         requests.append((f"point:{n}", "/sparql", {"query": POINT_QUERY % n}))
-        requests.append((f"ttl:{n}", f"/id/actiepunt/{n}.ttl", {}))
-        requests.append((f"page:{n}", f"/id/actiepunt/{n}", {"lang": "en"}))
+        requests.append((f"ttl:{n}", f"/id/plan/nap-2022-2026/actiepunt/{n}.ttl", {}))
+        requests.append((f"page:{n}", f"/id/plan/nap-2022-2026/actiepunt/{n}", {"lang": "en"}))
     requests += [("home", "/", {}), ("search", "/zoeken", {"q": "due diligence"}), ("query-page", "/query", {})]
     return requests
 
