@@ -77,6 +77,7 @@ class Citation:
 def _catalog() -> dict[str, str]:
     record = load_catalog_source(DATA_DIR / "sources").record
     return {
+        "version": metadata.version("nap-kg"),  # read once: looking it up scans the installed distributions
         "modified": str(record["modified"]),
         **{f"publisher_{lang}": record["publisher"][f"name_{lang}"] for lang in ("nl", "en")},
         **{f"title_{lang}": record["dataset"][f"title_{lang}"] for lang in ("nl", "en")},
@@ -88,19 +89,20 @@ def cited_version(base_iri: str) -> CitedVersion:
     at the package version, released on the catalog's ``modified`` date; once they are, this one function points at
     the current release's IRI."""
     catalog = _catalog()
-    return CitedVersion(
-        str(Iris(base_iri).dataset()), metadata.version("nap-kg"), date.fromisoformat(catalog["modified"])
-    )
+    return CitedVersion(str(Iris(base_iri).dataset()), catalog["version"], date.fromisoformat(catalog["modified"]))
 
 
-def citation(title: str, url: str, base_iri: str, lang: str, accessed: date | None = None) -> Citation:
-    """The citation of ``title`` at ``url`` in the dataset served under ``base_iri``, accessed today (UTC)."""
+def citation(
+    title: str, url: str, base_iri: str, lang: str, version: CitedVersion | None = None, accessed: date | None = None
+) -> Citation:
+    """The citation of ``title`` at ``url`` in the dataset served under ``base_iri``, accessed today (UTC), of the
+    version given (a release page cites its own release) or else :func:`cited_version`."""
     catalog = _catalog()
     return Citation(
         title=title,
         url=url,
         container=catalog[f"title_{lang}"],
-        version=cited_version(base_iri),
+        version=version or cited_version(base_iri),
         publisher=catalog[f"publisher_{lang}"],
         accessed=accessed or datetime.now(UTC).date(),
         language=lang,
