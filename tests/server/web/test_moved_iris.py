@@ -51,6 +51,8 @@ EXPECTED: list[tuple[str, str]] = [
     ("id/redactie/eu-relatie/18/voert-uit-csddd", IRIS.eu_relation(18, "voert-uit", "csddd")),
     ("id/redactie/gebeurtenis/digitale-gids-start-23", IRIS.event_link("digitale-gids-start", 23)),
     ("id/redactie/cijfer/manifest-verlenging-5", IRIS.entity_link("cijfer", "manifest-verlenging", 5)),
+    ("id/redactie/programma/svom-21", IRIS.entity_link("programma", "svom", 21)),
+    ("id/redactie/partner/vno-ncw-20", IRIS.entity_link("partner", "vno-ncw", 20)),
     ("id/redactie/update/10-17", IRIS.update_link(10, 17)),
 ]
 
@@ -73,6 +75,8 @@ def test_the_moves_cover_what_iris_py_mints() -> None:
     ]
     for old, new in EXPECTED:
         assert moved_path(old) == local(str(new))[1:]
+    # every move has an example here
+    assert {prefix for prefix, _ in MOVES} == {p for p, _ in MOVES for old, _ in EXPECTED if re.match(f"{p}(/|$)", old)}
 
 
 def test_the_data_holds_no_old_style_iri(store: pyoxigraph.Store) -> None:
