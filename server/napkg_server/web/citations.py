@@ -4,10 +4,10 @@ A citation names what is cited (its title and persistent URL), the dataset it is
 permalink to it, the publisher (``publisher`` in graph/sources/catalog.yaml) and the date it was accessed. All of it
 is data; :func:`render` writes it in one of the formats of ``engine.formats.CITATION_FORMATS``.
 
-Written here rather than with a library: BibTeX and RIS are a few lines each, and the writers on PyPI do not escape
-what these formats need escaped (bibtexparser 2 and pybtex write a value between braces as it is, so ``&``, ``%``,
-``#`` or an unbalanced brace in a title breaks LaTeX or the parse; rispy writes a value with a newline as two
-lines). Each output is parsed back by a real parser in the tests (bibtexparser, rispy, the CSL-JSON schema).
+Written here rather than with a library: BibTeX and RIS are a few lines each, and the writers we tried do not escape
+what these formats need escaped (bibtexparser 2.1 writes a value between braces as it is, so ``&``, ``%``, ``#`` or
+an unbalanced brace in a title breaks LaTeX or the parse; rispy 0.10 writes a value with a newline as two lines).
+Each output is parsed back by a real parser in the tests (bibtexparser, rispy, the CSL-JSON schema).
 
 >>> version = CitedVersion("https://w3id.org/nap-kg/id/dataset/nap-kg", "0.1.0", date(2026, 11, 23))
 >>> c = Citation("Actiepunt 17 & 18", "https://w3id.org/nap-kg/id/x", "nap-kg", version, "NAP-KG-redactie",
