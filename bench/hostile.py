@@ -53,7 +53,7 @@ _spec.loader.exec_module(http_probes)
 Server = http_probes.Server
 CAP = 120.0  # seconds a hostile request may take before the probe gives up on it
 POINT = (
-    "SELECT ?label WHERE { <https://w3id.org/nap-kg/id/actiepunt/17> "
+    "SELECT ?label WHERE { <https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/17> "
     "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 )
 CROSS = "?a ?p ?x . ?b ?q ?y . ?c ?r ?z"

@@ -47,7 +47,7 @@ from tests.support.live_server import HOST, live_server  # noqa: E402
 
 COMPETENCY = REPO / "graph" / "napkg_graph" / "queries" / "competency"
 POINT_QUERY = """PREFIX nap: <https://w3id.org/nap-kg/def/>
-SELECT ?p ?o WHERE { <https://w3id.org/nap-kg/id/actiepunt/%d> ?p ?o }"""
+SELECT ?p ?o WHERE { <https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/%d> ?p ?o }"""
 
 
 @dataclass
@@ -66,8 +66,8 @@ def mix() -> list[tuple[str, str, dict[str, str]]]:
     requests = [(f"cq:{p.stem}", "/sparql", {"query": p.read_text("utf-8")}) for p in sorted(COMPETENCY.glob("*.rq"))]
     for n in (1, 7, 17, 25, 33):
         requests.append((f"point:{n}", "/sparql", {"query": POINT_QUERY % n}))
-        requests.append((f"ttl:{n}", f"/id/actiepunt/{n}.ttl", {}))
-        requests.append((f"page:{n}", f"/id/actiepunt/{n}", {"lang": "en"}))
+        requests.append((f"ttl:{n}", f"/id/plan/nap-2022-2026/actiepunt/{n}.ttl", {}))
+        requests.append((f"page:{n}", f"/id/plan/nap-2022-2026/actiepunt/{n}", {"lang": "en"}))
     requests += [("home", "/", {}), ("search", "/zoeken", {"q": "due diligence"}), ("query-page", "/query", {})]
     return requests
 

@@ -2,7 +2,7 @@
 
 The real dataset (``dist/nap-kg.trig``) is kept as it is; on top of it come N synthetic plans of the same
 shape: each is a copy of the three plan graphs (``voortgangsrapportage-2024``, ``kamerbrief-2025``,
-``redactie``, about 5,300 triples) under IRIs of its own (``id/synth/{country}-{year}/actiepunt/17``,
+``redactie``, about 5,300 triples) under IRIs of its own (``id/synth/{country}-{year}/plan/nap-2022-2026/actiepunt/17``,
 ``graph/synth/{country}-{year}/redactie``), plus its plan and report nodes from ``referentie``. What plans
 share stays shared: the ontology, the UNGP/OECD/status/pillar schemes, organisations and EU instruments.
 Texts (``@nl``/``@en`` literals of 20 characters or more) are replaced by text of the same length drawn

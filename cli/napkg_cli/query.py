@@ -1,7 +1,7 @@
 """``napkg query NAME``: run a saved question on ``dist/nap-kg.trig`` locally and print its answer.
 
 The table format is for reading in a terminal: IRIs under the base are shown by their path
-(``id/actiepunt/17``), columns are aligned, and long texts are cut with an ellipsis so that
+(``id/plan/nap-2022-2026/actiepunt/17``), columns are aligned, and long texts are cut with an ellipsis so that
 the table fits the terminal. ``csv`` and ``json`` are the SPARQL result formats, as the server
 gives them.
 """
@@ -64,7 +64,17 @@ def shown(term: pyoxigraph.NamedNode | pyoxigraph.Literal | pyoxigraph.BlankNode
 
 
 def cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    """Cut to ``width`` with an ellipsis: texts at the end, IRI paths in the middle, as their tail names the thing.
+
+    >>> cut("id/plan/nap-2022-2026/actiepunt/17", 19), cut("Doorlopend, met vertraging", 12)
+    ('id/pla…actiepunt/17', 'Doorlopend,…')
+    """
+    if len(text) <= width:
+        return text
+    if "/" in text and " " not in text:
+        head = (width - 1) // 3
+        return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
+    return text[: width - 1].rstrip() + "…"
 
 
 def column_widths(header: list[str], rows: list[list[str]], total: int) -> list[int]:

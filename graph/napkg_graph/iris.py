@@ -1,12 +1,22 @@
 """The IRI scheme, in one place. Every IRI of the dataset is minted here, under the configured base.
 
-{base}id/actiepunt/{n}                      action point n (1-33, document order)
-{base}id/actiepunt/{n}/doelstelling         its objective
-{base}id/actiepunt/{n}/tijdslijn            its timeline
-{base}id/actiepunt/{n}/status/{year}        its status as assessed in the report of that year
-{base}id/actiepunt/{n}/toelichting/{year}   its explanation in that report
-{base}id/thema/{slug}, {base}id/pijler/{n}  themes and pillars
-{base}id/plan/{key}, {base}id/rapport/{slug} plans and source documents
+What belongs to one plan lives under the plan's IRI, so the next plan's action point 17 gets an IRI of its own
+(``plan`` defaults to :data:`CURRENT_PLAN`). The paths used before plans were scoped are answered with a permanent
+redirect (napkg_graph.iri_moves).
+
+{base}id/plan/{plan}                                   a plan (nap-2022-2026, nap-2014)
+{base}id/plan/{plan}/actiepunt/{n}                     action point n of that plan (1-33, document order)
+{base}id/plan/{plan}/actiepunt/{n}/doelstelling        its objective
+{base}id/plan/{plan}/actiepunt/{n}/tijdslijn           its timeline
+{base}id/plan/{plan}/actiepunt/{n}/verantwoordelijkheid/{org}-{role}  a responsibility
+{base}id/plan/{plan}/actiepunt/{n}/status/{year}       its status as assessed in the report of that year
+{base}id/plan/{plan}/actiepunt/{n}/toelichting/{year}  its explanation in that report
+{owner}/voetnoot/{marker}, {citing}/verwijzing/{start}-{key}  footnotes and citations, under what carries them
+{base}id/plan/{plan}/thema[/{slug}]                    the plan's themes (table headings) and their scheme
+{base}id/plan/{plan}/redactie/{afstemming,eu-relatie,gebeurtenis,update,programma,partner,cijfer}/...
+                                                       curated statements about the plan's action points
+{base}id/ungp/pijler[/{n}]                             the UNGPs' three pillars, which structure the plan
+{base}id/rapport/{slug}                                source documents
 {base}id/kamerstuk/{dossier[-toevoeging]-nr}, {base}id/kamerstukdossier/{dossier}
 {base}id/staatscourant/{year}-{nr}, {base}id/tk-document/{yyyyDnnnnn}
 {base}id/eu/{key}, {base}id/wet/{key}, {base}id/organisatie/{key}
@@ -16,7 +26,7 @@
 {base}id/gebeurtenis/{key}                  dated events the documents report (planned or occurred)
 {base}id/eu/{key}/fase/{kind}/{date}         a dated stage of an EU act; /verschuiving/... a deadline change
 {base}id/eu-fase/{kind}, {base}id/bron/referentiegegevens  kinds of stage; the reference facts as a source
-{base}id/redactie/...                       curated (analyst) statements
+{base}id/redactie/methode...                the editors' written methods (shared by every plan)
 {base}graph/{name}                          named graphs
 {base}catalog, {base}sparql, {base}downloads/{file}   the DCAT catalog, the endpoint and the dumps
 {base}id/dataset/nap-kg[/distributie/{file}]  the dataset and its distributions (catalog and VoID)
@@ -29,6 +39,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from rdflib import URIRef
+
+# The plan whose action points the sources describe; every plan-scoped IRI takes the plan as an argument.
+CURRENT_PLAN = "nap-2022-2026"
 
 
 def slugify(text: str) -> str:
@@ -55,23 +68,27 @@ class Iris:
     def graph(self, name: str) -> URIRef:
         return URIRef(f"{self.base}graph/{name}")
 
-    def action_point(self, n: int) -> URIRef:
-        return self.id(f"actiepunt/{n}")
+    def in_plan(self, plan: str, path: str) -> URIRef:
+        """A resource that belongs to one plan: {base}id/plan/{plan}/{path}."""
+        return URIRef(f"{self.plan(plan)}/{path}")
 
-    def objective(self, n: int) -> URIRef:
-        return self.id(f"actiepunt/{n}/doelstelling")
+    def action_point(self, n: int, plan: str = CURRENT_PLAN) -> URIRef:
+        return self.in_plan(plan, f"actiepunt/{n}")
 
-    def timeline(self, n: int) -> URIRef:
-        return self.id(f"actiepunt/{n}/tijdslijn")
+    def objective(self, n: int, plan: str = CURRENT_PLAN) -> URIRef:
+        return URIRef(f"{self.action_point(n, plan)}/doelstelling")
 
-    def responsibility(self, n: int, org: str, role: str) -> URIRef:
-        return self.id(f"actiepunt/{n}/verantwoordelijkheid/{org}-{role}")
+    def timeline(self, n: int, plan: str = CURRENT_PLAN) -> URIRef:
+        return URIRef(f"{self.action_point(n, plan)}/tijdslijn")
 
-    def status_assessment(self, n: int, year: int) -> URIRef:
-        return self.id(f"actiepunt/{n}/status/{year}")
+    def responsibility(self, n: int, org: str, role: str, plan: str = CURRENT_PLAN) -> URIRef:
+        return URIRef(f"{self.action_point(n, plan)}/verantwoordelijkheid/{org}-{role}")
 
-    def explanation(self, n: int, year: int) -> URIRef:
-        return self.id(f"actiepunt/{n}/toelichting/{year}")
+    def status_assessment(self, n: int, year: int, plan: str = CURRENT_PLAN) -> URIRef:
+        return URIRef(f"{self.action_point(n, plan)}/status/{year}")
+
+    def explanation(self, n: int, year: int, plan: str = CURRENT_PLAN) -> URIRef:
+        return URIRef(f"{self.action_point(n, plan)}/toelichting/{year}")
 
     def footnote(self, owner: URIRef, marker: str) -> URIRef:
         return URIRef(f"{owner}/voetnoot/{marker}")
@@ -79,11 +96,22 @@ class Iris:
     def citation(self, citing: URIRef, start: int, key: str) -> URIRef:
         return URIRef(f"{citing}/verwijzing/{start}-{slugify(key)}")
 
-    def theme(self, title: str) -> URIRef:
-        return self.id(f"thema/{slugify(title)}")
+    def theme_scheme(self, plan: str = CURRENT_PLAN) -> URIRef:
+        return self.in_plan(plan, "thema")
+
+    def theme(self, title: str, plan: str = CURRENT_PLAN) -> URIRef:
+        return URIRef(f"{self.theme_scheme(plan)}/{slugify(title)}")
+
+    def pillar_scheme(self) -> URIRef:
+        return self.id("ungp/pijler")
 
     def pillar(self, n: int) -> URIRef:
-        return self.id(f"pijler/{n}")
+        """A pillar of the UNGPs: not scoped by plan, as every plan that follows the UNGPs shares them."""
+        return URIRef(f"{self.pillar_scheme()}/{n}")
+
+    def curated(self, path: str, plan: str = CURRENT_PLAN) -> URIRef:
+        """A curated (analyst) statement about the plan's action points: {plan}/redactie/{path}."""
+        return self.in_plan(plan, f"redactie/{path}")
 
     def status(self, slug: str) -> URIRef:
         return self.id(f"status/{slug}")
@@ -114,8 +142,8 @@ class Iris:
         kind = {4: "jaar", 7: "maand", 10: "dag"}[len(value)]
         return self.id(f"{kind}/{value}")
 
-    def event_link(self, key: str, n: int) -> URIRef:
-        return self.id(f"redactie/gebeurtenis/{key}-{n}")
+    def event_link(self, key: str, n: int, plan: str = CURRENT_PLAN) -> URIRef:
+        return self.curated(f"gebeurtenis/{key}-{n}", plan)
 
     def organisation(self, key: str) -> URIRef:
         return self.id(f"organisatie/{key}")
@@ -126,9 +154,9 @@ class Iris:
     def figure(self, key: str) -> URIRef:
         return self.id(f"cijfer/{key}")
 
-    def entity_link(self, kind: str, key: str, n: int) -> URIRef:
+    def entity_link(self, kind: str, key: str, n: int, plan: str = CURRENT_PLAN) -> URIRef:
         """An editor's link from a thing the letter names (kind: programma, partner, cijfer) to action point n."""
-        return self.id(f"redactie/{kind}/{key}-{n}")
+        return self.curated(f"{kind}/{key}-{n}", plan)
 
     def instrument(self, key: str) -> URIRef:
         return self.id(f"eu/{key}")
@@ -149,8 +177,8 @@ class Iris:
         """An article or paragraph of an act: {act}/artikel/29, {act}/artikel/29/lid/7."""
         return URIRef(f"{act}/{path}")
 
-    def eu_relation(self, n: int, relation: str, act_key: str) -> URIRef:
-        return self.id(f"redactie/eu-relatie/{n}/{relation}-{act_key}")
+    def eu_relation(self, n: int, relation: str, act_key: str, plan: str = CURRENT_PLAN) -> URIRef:
+        return self.curated(f"eu-relatie/{n}/{relation}-{act_key}", plan)
 
     def reference_source(self) -> URIRef:
         """The compiled reference facts (../shared/reference/) as a source of dated facts."""
@@ -183,11 +211,11 @@ class Iris:
     def oecd_step(self, n: int) -> URIRef:
         return self.id(f"oeso/stap/{n}")
 
-    def alignment(self, n: int, target: str) -> URIRef:
-        return self.id(f"redactie/afstemming/{n}/{target}")
+    def alignment(self, n: int, target: str, plan: str = CURRENT_PLAN) -> URIRef:
+        return self.curated(f"afstemming/{n}/{target}", plan)
 
-    def update_link(self, paragraph: int, n: int) -> URIRef:
-        return self.id(f"redactie/update/{paragraph}-{n}")
+    def update_link(self, paragraph: int, n: int, plan: str = CURRENT_PLAN) -> URIRef:
+        return self.curated(f"update/{paragraph}-{n}", plan)
 
     # Open-data-portal metadata (catalog.py, void.py): the catalog, VoID and the endpoint's service description
     # all name the dataset and the endpoint with these IRIs.

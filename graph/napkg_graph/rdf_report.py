@@ -63,7 +63,7 @@ def _timeline(g: Graph, iris: Iris, r: ActionPointRecord, ap: URIRef) -> None:
 
 
 def _themes(g: Graph, iris: Iris, records: list[ActionPointRecord]) -> None:
-    scheme = iris.id("thema")
+    scheme = iris.theme_scheme()
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
     label(g, scheme, "Thema's van het NAP 2022-2026", "Themes of the NAP 2022-2026")
     g.add((scheme, SKOS.prefLabel, nl("Thema's van het NAP 2022-2026")))

@@ -4,7 +4,8 @@ Each RDF or SPARQL-results format wraps its pyoxigraph format object, which carr
 type, the W3C format IRI and the file extension; this module adds only what pyoxigraph does not
 know: our ``format=`` key, the extra media types we accept, what a format is for (solutions or a
 graph), our label and whether our Content-Type names a charset. The few types pyoxigraph has no
-object for (HTML, plain text, JSON, gzip) are the constants below. It drives content
+object for (HTML, plain text, JSON, gzip) are the constants below, and the citation formats
+(CSL-JSON, BibTeX, RIS) are :data:`CITATION_FORMATS`. It drives content
 negotiation, the serialisers, the OpenAPI ``responses`` of ``/sparql``, the
 ``sd:resultFormat`` list of the service description, dereferencing and downloads.
 
@@ -101,7 +102,7 @@ FORMATS: tuple[MediaFormat, ...] = (
 
 BY_KEY: dict[str, MediaFormat] = {f.key: f for f in FORMATS}
 
-# The RDF documents of one resource (`/id/actiepunt/17.ttl`), in the order of the Link header.
+# The RDF documents of one resource (`/id/plan/nap-2022-2026/actiepunt/17.ttl`), in the order of the Link header.
 RESOURCE_KEYS: tuple[str, ...] = ("ttl", "jsonld", "nt", "rdf")
 
 # Names people (and SPARQLWrapper) put in `format=`; "json"/"xml" mean the form's own kind.
@@ -127,6 +128,30 @@ FORMAT_PARAMETER_NAMES: dict[str, tuple[str, ...]] = {
     "nquads": ("nq",),
     "n-quads": ("nq",),
 }
+
+
+@dataclass(frozen=True)
+class CitationFormat:
+    """A citation format ("cite this"): pyoxigraph has no object for these, so the media type is ours."""
+
+    key: str  # the `format=` value
+    label: str
+    media_type: str
+    suffix: str  # the file extension a download of it is saved with
+
+    @property
+    def content_type(self) -> str:
+        return self.media_type + UTF8
+
+
+# The standard media types of the three: CSL-JSON (citationstyles.org), BibTeX and RIS (both in common use,
+# unregistered, as reference managers expect them).
+CITATION_FORMATS: tuple[CitationFormat, ...] = (
+    CitationFormat("csljson", "CSL-JSON", "application/vnd.citationstyles.csl+json", "json"),
+    CitationFormat("bibtex", "BibTeX", "application/x-bibtex", "bib"),
+    CitationFormat("ris", "RIS", "application/x-research-info-systems", "ris"),
+)
+CITATION_BY_KEY: dict[str, CitationFormat] = {c.key: c for c in CITATION_FORMATS}
 
 
 def formats_of(kind: ResultKind) -> tuple[MediaFormat, ...]:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from napkg_cli.main import main
-from napkg_graph.config import REPO_ROOT
+from napkg_graph.config import DEFAULT_BASE_IRI, REPO_ROOT
+from napkg_graph.iris import Iris
 
 SOURCES = REPO_ROOT / "graph" / "sources"
 
@@ -62,7 +63,7 @@ def test_validate_missing_and_directory(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_nonconforming_data_is_exit_1_not_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "ap.ttl"
-    path.write_text("<https://w3id.org/nap-kg/id/actiepunt/99> a <https://w3id.org/nap-kg/def/ActionPoint> .\n")
+    path.write_text(f"<{Iris(DEFAULT_BASE_IRI).action_point(99)}> a <https://w3id.org/nap-kg/def/ActionPoint> .\n")
     with pytest.raises(SystemExit) as stopped:
         main(["validate", "--violations-only", str(path)])
     out = capsys.readouterr()

@@ -46,8 +46,10 @@ def test_table_is_aligned_and_readable(dist: BuildSettings) -> None:
     assert len(rows) == 8 and lines[-1] == "(8 rows)"
     # IRIs under the base are shown by their path; columns start where the header's do
     assert rows[0].startswith("id/eu/csddd")
-    start = header.index("actionPoint")
-    assert all(r[start:].startswith("id/actiepunt/") for r in rows)
+    start, end = header.index("actionPoint"), header.index("pillar")
+    # a long IRI path keeps its head and its tail, which names the action point the number column gives
+    assert all(r[start:end].strip().endswith(f"/{r.split()[1]}") for r in rows)
+    assert all(r[start:].startswith("id/") for r in rows)
     assert all(len(line) <= 100 for line in lines)
 
 

@@ -96,7 +96,7 @@ def test_delivered_alignments_name_their_evidence(store: pyoxigraph.Store) -> No
             ORDER BY ?evidence""",
     )
     assert [r["evidence"] for r in rows] == [
-        BASE + "id/actiepunt/17/toelichting/2024",
+        BASE + "id/plan/nap-2022-2026/actiepunt/17/toelichting/2024",
         BASE + "id/rapport/kamerbrief-2025/alinea/10",
     ]
 
@@ -240,10 +240,10 @@ def test_pages_show_kind_and_delivery_state(client: httpx.Client) -> None:
         assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
         return response.text
 
-    seventeen = html("/id/actiepunt/17")
+    seventeen = html("/id/plan/nap-2022-2026/actiepunt/17")
     assert 'Aligned to <span class="alignment-kind">(implements, delivered)</span>:' in seventeen
     assert "(supports" not in seventeen  # the CSDDD negotiation only implements
-    thirty_two = html("/id/actiepunt/32")
+    thirty_two = html("/id/plan/nap-2022-2026/actiepunt/32")
     assert "(supports, intended)" in thirty_two and "Niet van toepassing" in thirty_two
     fourteen = html("/id/ungp/principe/14")
     assert fourteen.count('<span class="label alignment-kind">supports, delivered:</span>') == 2  # 21 and 22

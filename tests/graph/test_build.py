@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from napkg_graph.config import REPO_ROOT, BuildSettings
+from napkg_graph.config import DEFAULT_BASE_IRI, REPO_ROOT, BuildSettings
+from napkg_graph.iris import Iris
 from napkg_graph.pipeline import BuildResult
 from napkg_graph.publish import (
     CATALOG,
@@ -143,14 +144,14 @@ def test_validate_command_reports_and_exits_nonzero_on_violation(tmp_path: Path)
     bad = tmp_path / "bad.ttl"
     bad.write_text(
         "@prefix nap: <https://w3id.org/nap-kg/def/> .\n"
-        "<https://w3id.org/nap-kg/id/actiepunt/99> a nap:ActionPoint ;\n"
+        "<https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/99> a nap:ActionPoint ;\n"
         '  <http://www.w3.org/2000/01/rdf-schema#label> "Actiepunt 99"@nl .\n',
         encoding="utf-8",
     )
     result = napkg("validate", "--violations-only", str(bad))
     assert result.returncode == 1
     assert "VIOLATION napsh:ActionPointShape" in result.stdout
-    assert "Actiepunt 99 <https://w3id.org/nap-kg/id/actiepunt/99> path=nap:objective" in result.stdout
+    assert f"Actiepunt 99 <{Iris(DEFAULT_BASE_IRI).action_point(99)}> path=nap:objective" in result.stdout
 
 
 def test_validate_command_passes_the_published_dump(built: BuildResult, settings: BuildSettings) -> None:

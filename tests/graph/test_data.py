@@ -199,11 +199,11 @@ def defects(built: BuildResult, settings: BuildSettings):
 @pytest.mark.parametrize(
     ("shape", "path", "focus"),
     [
-        ("napsh:ActionPointShape", "nap:objective", "https://w3id.org/nap-kg/id/actiepunt/5"),
+        ("napsh:ActionPointShape", "nap:objective", "https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/5"),
         (
             "napsh:StatusAssessmentShape",
             "nap:status",
-            "https://w3id.org/nap-kg/id/actiepunt/8/status/2024",
+            "https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/8/status/2024",
         ),
         (
             "napsh:ParliamentaryPaperShape",

@@ -229,10 +229,10 @@ def test_split_responsibilities_are_scoped(store: pyoxigraph.Store) -> None:
         store,
         f"""PREFIX nap: <https://w3id.org/nap-kg/def/>
         SELECT ?start ?end ?text ?quote WHERE {{
-            ?c a nap:Citation ; nap:cites <{BASE}id/actiepunt/19/verantwoordelijkheid/fin-verantwoordelijk> ;
-               nap:citingResource <{BASE}id/actiepunt/19/toelichting/2024> ; nap:matchedText ?quote ;
+            ?c a nap:Citation ; nap:cites <{Iris(BASE).responsibility(19, "fin", "verantwoordelijk")}> ;
+               nap:citingResource <{BASE}id/plan/nap-2022-2026/actiepunt/19/toelichting/2024> ; nap:matchedText ?quote ;
                nap:spanStart ?start ; nap:spanEnd ?end .
-            <{BASE}id/actiepunt/19/toelichting/2024> nap:text ?text . }}""",
+            <{BASE}id/plan/nap-2022-2026/actiepunt/19/toelichting/2024> nap:text ?text . }}""",
     )
     assert len(spans) == 1
     assert spans[0]["text"][int(spans[0]["start"]) : int(spans[0]["end"])] == spans[0]["quote"]
@@ -300,7 +300,7 @@ def test_the_action_point_page_shows_its_programmes_partners_and_figures(server:
 
 
 def _check_pages(client: httpx.Client) -> None:
-    twenty_eight = section(page(client, "/id/actiepunt/28"), "entities")
+    twenty_eight = section(page(client, "/id/plan/nap-2022-2026/actiepunt/28"), "entities")
     for href in ("/id/programma/disco", "/id/programma/vakbondsmedefinancieringsprogramma", "/id/organisatie/idh"):
         assert f'href="{href}"' in twenty_eight
     assert "<strong>17</strong>" in twenty_eight  # the 17 palm oil companies, with their sentence
@@ -311,7 +311,8 @@ def _check_pages(client: httpx.Client) -> None:
 
     assert not badge_after(twenty_eight, "/id/programma/disco")  # named in 28's own row
     assert badge_after(twenty_eight, "/id/programma/focus-2026-2030")  # linked by the editors from the letter
-    twenty = section(page(client, "/id/actiepunt/20", lang="nl"), "entities")
+    twenty = section(page(client, "/id/plan/nap-2022-2026/actiepunt/20", lang="nl"), "entities")
     assert badge_after(twenty, "/id/programma/sectorovereenkomst-natuursteen")
     assert '<span class="badge curated">redactioneel</span>' in twenty  # the Dutch page says so in Dutch
-    assert section(page(client, "/id/actiepunt/3"), "entities").endswith("<p>None.</p>")  # names nothing
+    nothing = section(page(client, "/id/plan/nap-2022-2026/actiepunt/3"), "entities")
+    assert nothing.endswith("<p>None.</p>")  # names nothing

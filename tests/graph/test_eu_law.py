@@ -80,8 +80,8 @@ def test_lifecycle_of_the_csddd(store: pyoxigraph.Store) -> None:
     ]
     # the Council adoption rests on the report's sentence alone; entry into force on the reference and the report
     sources = {r["date"]: sorted(key(s) for s in r["sources"].split()) for r in rows}
-    assert sources["2024-05-24"] == ["actiepunt/17/toelichting/2024"]
-    assert sources["2024-07-25"] == ["actiepunt/17/toelichting/2024", "bron/referentiegegevens"]
+    assert sources["2024-05-24"] == ["plan/nap-2022-2026/actiepunt/17/toelichting/2024"]
+    assert sources["2024-07-25"] == ["bron/referentiegegevens", "plan/nap-2022-2026/actiepunt/17/toelichting/2024"]
 
 
 def test_lifecycle_of_the_omnibus_i_proposal(store: pyoxigraph.Store) -> None:
@@ -235,7 +235,7 @@ def test_typed_relations_are_curated_justified_and_beside_the_explicit_mentions(
     )
     assert sorted((int(n), p, key(a).removeprefix("eu/")) for n, p, a in shortcuts) == EXPECTED_RELATIONS
     # the explicit mentions stay: 17 still cites the CSDDD in its text
-    explanation = f"<{ID}actiepunt/17/toelichting/2024>"
+    explanation = f"<{ID}plan/nap-2022-2026/actiepunt/17/toelichting/2024>"
     cited = f"ASK {{ ?c a nap:Citation ; nap:cites <{ID}eu/csddd> ; nap:citingResource {explanation} }}"
     assert bool(store.query(PREFIXES + cited))
 
@@ -394,7 +394,7 @@ def defects(built: BuildResult, settings: BuildSettings):
     [
         ("napsh:LegislativeStageShape", "dcterms:date", "eu/csddd/fase/vaststelling-raad/2024-05-24"),
         ("napsh:EULegalActShape", "", "eu/flr"),
-        ("napsh:EULawRelationShape", "nap:justification", "redactie/eu-relatie/18/voert-uit-csddd"),
+        ("napsh:EULawRelationShape", "nap:justification", "plan/nap-2022-2026/redactie/eu-relatie/18/voert-uit-csddd"),
     ],
 )
 def test_shapes_catch_eu_law_defects_in_the_full_data(defects, shape: str, path: str, focus: str) -> None:
@@ -405,7 +405,7 @@ def test_shapes_catch_eu_law_defects_in_the_full_data(defects, shape: str, path:
 def test_eu_law_defects_are_the_only_eu_law_violations(defects) -> None:
     ours = ("napsh:LegislativeStageShape", "napsh:EULegalActShape", "napsh:EULawRelationShape")
     assert sorted((f.shape, f.focus.removeprefix(ID)) for f in defects.violations if f.shape in ours) == [
-        ("napsh:EULawRelationShape", "redactie/eu-relatie/18/voert-uit-csddd"),
+        ("napsh:EULawRelationShape", "plan/nap-2022-2026/redactie/eu-relatie/18/voert-uit-csddd"),
         ("napsh:EULegalActShape", "eu/flr"),
         ("napsh:LegislativeStageShape", "eu/csddd/fase/vaststelling-raad/2024-05-24"),
     ]

@@ -107,7 +107,7 @@ def test_action_point_2_has_a_reporting_deadline_not_an_end(store: pyoxigraph.St
     rows = select(
         store,
         """PREFIX nap: <https://w3id.org/nap-kg/def/> PREFIX time: <http://www.w3.org/2006/time#>
-        SELECT ?p ?o WHERE { <https://w3id.org/nap-kg/id/actiepunt/2/tijdslijn> ?p ?o .
+        SELECT ?p ?o WHERE { <https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/2/tijdslijn> ?p ?o .
           FILTER (?p IN (time:hasBeginning, time:hasEnd, nap:deadline, nap:reportingDeadline)) }""",
     )
     assert rows == [{"p": NAP + "reportingDeadline", "o": f"{BASE}id/jaar/2022"}]
@@ -329,7 +329,7 @@ def test_a_timeline_ending_before_it_starts_is_caught(built: BuildResult, shapes
     data = Graph()
     for triple in built.union:
         data.add(triple)
-    timeline = URIRef(f"{BASE}id/actiepunt/21/tijdslijn")  # Maart – augustus 2022, read backwards
+    timeline = URIRef(f"{BASE}id/plan/nap-2022-2026/actiepunt/21/tijdslijn")  # Maart – augustus 2022, read backwards
     data.remove((timeline, URIRef("http://www.w3.org/2006/time#hasEnd"), None))
     data.add((timeline, URIRef("http://www.w3.org/2006/time#hasEnd"), URIRef(f"{BASE}id/jaar/2021")))
     assert _violations(data, shapes, ontology) == {("napsh:TimelineShape", str(timeline))}

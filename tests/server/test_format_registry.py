@@ -26,6 +26,7 @@ REGISTRY = Path(formats.__file__)
 REGISTERED = (
     {f.media_type for f in FORMATS}
     | {a for f in FORMATS for a in f.aliases}
+    | {c.media_type for c in formats.CITATION_FORMATS}
     | {
         formats.HTML_MEDIA_TYPE,
         formats.XHTML_MEDIA_TYPE,

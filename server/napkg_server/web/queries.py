@@ -17,10 +17,11 @@ from starlette.responses import JSONResponse, Response
 
 from napkg_server.engine.evaluation import QueryAnswer
 from napkg_server.engine.inline_bindings import inline
-from napkg_server.formats import BY_KEY, HTML_MEDIA_TYPE, ResultKind, formats_of
+from napkg_server.formats import BY_KEY, CITATION_BY_KEY, HTML_MEDIA_TYPE, ResultKind, formats_of
 from napkg_server.http.negotiation import best_choice, format_candidates
 from napkg_server.http.problems import HttpProblem
 from napkg_server.sparql.runner import Answer, Row, read_answer, read_solutions
+from napkg_server.web import citations
 from napkg_server.web.context import Web, WebContext
 from napkg_server.web.pages import Table, results_table
 from napkg_server.web.rendering import page_language, render
@@ -29,7 +30,12 @@ router = APIRouter(include_in_schema=False)
 
 RESULT_KEYS = tuple(f.key for f in formats_of(ResultKind.SOLUTIONS))  # json, xml, csv, tsv
 # Accept negotiation: the endpoint's SELECT formats (media types, then aliases), then the HTML page.
-CANDIDATES = [(media, f.key) for media, f in format_candidates(ResultKind.SOLUTIONS)] + [(HTML_MEDIA_TYPE, "html")]
+CANDIDATES = [
+    *((media, f.key) for media, f in format_candidates(ResultKind.SOLUTIONS)),
+    (HTML_MEDIA_TYPE, "html"),
+    *((c.media_type, c.key) for c in CITATION_BY_KEY.values()),  # the question cited ("cite this")
+]
+CITATION_KEYS = tuple(CITATION_BY_KEY)
 LIST_LINKS = (("/queries", "saved questions"), ("/views", "views"), ("/", "home"))
 
 
@@ -87,15 +93,17 @@ def query_url(name: str, params: dict[str, str], **extra: str) -> str:
 
 
 def choose_format(request: Request) -> str:
-    """``format=`` (json, xml, csv, tsv, html) or else ``Accept``; 406 when nothing fits."""
+    """``format=`` (json, xml, csv, tsv, html, or a citation format) or else ``Accept``; 406 when nothing fits."""
     value = (request.query_params.get("format") or "").strip().lower()
     if value:
-        if value in RESULT_KEYS or value == "html":
+        if value in RESULT_KEYS or value == "html" or value in CITATION_KEYS:
             return value
-        raise HttpProblem(400, f"Unknown format {value[:20]!r}; use one of: {', '.join(RESULT_KEYS)}, html.")
+        known = ", ".join([*RESULT_KEYS, "html", *CITATION_KEYS])
+        raise HttpProblem(400, f"Unknown format {value[:20]!r}; use one of: {known}.")
     chosen = best_choice(request.headers.get("accept"), CANDIDATES)
     if chosen is None:
-        media = ", ".join([*(BY_KEY[k].media_type for k in RESULT_KEYS), HTML_MEDIA_TYPE])
+        cite = (c.media_type for c in CITATION_BY_KEY.values())
+        media = ", ".join([*(BY_KEY[k].media_type for k in RESULT_KEYS), HTML_MEDIA_TYPE, *cite])
         raise HttpProblem(406, f"A saved question's answer is available as: {media}.", {"Vary": "Accept"})
     return chosen
 
@@ -139,6 +147,8 @@ async def question(name: str, request: Request, web: Web) -> Response:
     given = given_params(request, query)
     bindings = bind(query, given, web.mapping.base_iri)
     values = query.values(given)
+    if fmt in CITATION_KEYS:
+        return cite(request, web, query, values, fmt)
     if fmt != "html":
         media = BY_KEY[fmt]
         headers = {
@@ -164,4 +174,28 @@ async def question(name: str, request: Request, web: Web) -> Response:
         table=labelled_table(read_answer(body), web, lang),
         query_page="/query?" + urlencode({"query": portable}),
         downloads=[(k.upper(), query_url(query.name, values, format=k)) for k in ("csv", "tsv", "json", "xml")],
+        cite={
+            "text": citations.text(citation_of(web, query, values, lang)),
+            "downloads": [
+                (c.label, query_url(query.name, values, format=c.key, lang=lang)) for c in CITATION_BY_KEY.values()
+            ],
+        },
     )
+
+
+def citation_of(web: WebContext, query: SavedQuery, values: dict[str, str], lang: str) -> citations.Citation:
+    """The saved question, with the values asked, cited at its public URL under the base IRI."""
+    url = web.mapping.base_iri + query_url(query.name, values).lstrip("/")
+    title = query.title[lang] + "".join(f", {k} = {v}" for k, v in values.items() if v)
+    return citations.citation(title, url, web.mapping.base_iri, lang)
+
+
+def cite(request: Request, web: WebContext, query: SavedQuery, values: dict[str, str], key: str) -> Response:
+    fmt = CITATION_BY_KEY[key]
+    lang = page_language(request).lang
+    headers = {
+        "Content-Type": fmt.content_type,
+        "Vary": "Accept, Accept-Language",
+        "Content-Disposition": f'inline; filename="{query.name}.{fmt.suffix}"',
+    }
+    return Response(citations.render(citation_of(web, query, values, lang), key), headers=headers)

@@ -5,25 +5,25 @@ The mapping
 Every IRI of the dataset is ``{base_iri}{path}`` (``base_iri`` from the settings, by default
 ``https://w3id.org/nap-kg/``) and is served by this server at the local URL ``/{path}``::
 
-    https://w3id.org/nap-kg/id/actiepunt/17   ->  /id/actiepunt/17
+    https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/17   ->  /id/plan/nap-2022-2026/actiepunt/17
     https://w3id.org/nap-kg/graph/redactie    ->  /graph/redactie
 
 The ontology namespace is fixed (``https://w3id.org/nap-kg/def/``, whatever the base), so its
 terms are served at ``/def/{Term}`` and the ontology itself (``https://w3id.org/nap-kg/def``) at
 ``/def``. A format suffix (``.ttl .jsonld .nt .rdf .html``) names one representation of the
-resource: ``/id/actiepunt/17.ttl`` is the Turtle document about action point 17.
+resource: ``/id/plan/nap-2022-2026/actiepunt/17.ttl`` is the Turtle document about action point 17.
 
 >>> m = IriMapping("https://w3id.org/nap-kg/")
->>> m.iri_for_path("id/actiepunt/17")
-'https://w3id.org/nap-kg/id/actiepunt/17'
+>>> m.iri_for_path("id/plan/nap-2022-2026/actiepunt/17")
+'https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/17'
 >>> m.iri_for_path("def/ActionPoint"), m.iri_for_path("def")
 ('https://w3id.org/nap-kg/def/ActionPoint', 'https://w3id.org/nap-kg/def')
 >>> m.local_url("https://w3id.org/nap-kg/id/eu/csddd"), m.local_url("https://eur-lex.europa.eu/x")
 ('/id/eu/csddd', None)
 >>> m.iri_for_path("id/../../etc/passwd") is None, m.iri_for_path("id/a b") is None
 (True, True)
->>> split_suffix("id/actiepunt/17.ttl"), split_suffix("id/actiepunt/17")
-(('id/actiepunt/17', 'ttl'), ('id/actiepunt/17', None))
+>>> split_suffix("id/plan/nap-2022-2026/actiepunt/17.ttl"), split_suffix("id/plan/nap-2022-2026/actiepunt/17")
+(('id/plan/nap-2022-2026/actiepunt/17', 'ttl'), ('id/plan/nap-2022-2026/actiepunt/17', None))
 
 Why the store is read directly here, and queries go to the worker pool
 ----------------------------------------------------------------------

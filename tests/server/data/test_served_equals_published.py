@@ -23,6 +23,7 @@ import pyoxigraph
 import pytest
 import rdflib
 from napkg_graph.config import BuildSettings
+from napkg_graph.iris import Iris
 from napkg_graph.pipeline import BuildResult
 from napkg_graph.publish_remote import publish, read_graphs, union_payload
 from napkg_graph.rdf_terms import integer
@@ -107,7 +108,8 @@ def test_every_quad_is_served_as_published(client: httpx.Client, published: set[
 
 
 def test_an_action_point_number_is_served_with_its_datatype(client: httpx.Client) -> None:
-    query = "SELECT ?n WHERE { <https://w3id.org/nap-kg/id/actiepunt/17> <https://w3id.org/nap-kg/def/number> ?n }"
+    ap = Iris("https://w3id.org/nap-kg/").action_point(17)
+    query = f"SELECT ?n WHERE {{ <{ap}> <https://w3id.org/nap-kg/def/number> ?n }}"
     assert [row["n"] for row in rows(client, query)] == [{"type": "literal", "value": "17", "datatype": XSD_INTEGER}]
 
 

@@ -43,8 +43,8 @@ SERVER_BINDINGS = {
 RESOURCES = [
     BASE + path
     for path in (
-        "id/actiepunt/17",
-        "id/actiepunt/20",
+        "id/plan/nap-2022-2026/actiepunt/17",
+        "id/plan/nap-2022-2026/actiepunt/20",
         "id/eu/csddd",
         "id/ungp/principe/3",
         "id/kamerstuk/22112-3393",
@@ -154,7 +154,7 @@ def test_the_mirror_query_lists_exactly_the_lookup_predicates() -> None:
 
 def test_the_base_is_written_only_for_relative_iris() -> None:
     store = Store()
-    relative = "SELECT ?x WHERE { BIND(<id/actiepunt/17> AS ?x) }"
+    relative = "SELECT ?x WHERE { BIND(<id/plan/nap-2022-2026/actiepunt/17> AS ?x) }"
     rebased = with_base(relative, BASE)
     assert rebased.startswith(f"BASE <{BASE}> ") and "\n" not in rebased.split("SELECT")[0]
     assert answer(store, rebased) == answer(store, relative)

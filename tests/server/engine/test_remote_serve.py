@@ -49,7 +49,7 @@ BASE = "https://w3id.org/nap-kg/"
 COMPETENCY = sorted((REPO_ROOT / "graph" / "napkg_graph" / "queries" / "competency").glob("*.rq"))
 PAGES = [
     "/",
-    "/id/actiepunt/17",
+    "/id/plan/nap-2022-2026/actiepunt/17",
     "/id/eu/csddd",
     "/id/ungp/principe/3",
     "/id/organisatie/bz",
@@ -162,7 +162,14 @@ def test_pages_show_the_same_content(client: httpx.Client, remote_client: httpx.
 
 
 @pytest.mark.parametrize(
-    "path", ["/id/actiepunt/17.ttl", "/id/eu/csddd.jsonld", "/id/organisatie/bz.nt", "/def.ttl", "/def/ActionPoint.rdf"]
+    "path",
+    [
+        "/id/plan/nap-2022-2026/actiepunt/17.ttl",
+        "/id/eu/csddd.jsonld",
+        "/id/organisatie/bz.nt",
+        "/def.ttl",
+        "/def/ActionPoint.rdf",
+    ],
 )
 def test_resources_have_the_same_rdf(client: httpx.Client, remote_client: httpx.Client, path: str) -> None:
     assert both(client, remote_client, "GET", path).status_code == 200
@@ -174,7 +181,7 @@ FORMAT_CASES = [
     *((LABELS, fmt, 200) for fmt in ("xml", "csv", "tsv")),
     ("ASK { ?s a <https://w3id.org/nap-kg/def/ActionPoint> }", "json", 200),
     ("ASK { ?s a <https://example.org/Nothing> }", "xml", 200),
-    ("DESCRIBE <https://w3id.org/nap-kg/id/actiepunt/17>", "ttl", 200),
+    ("DESCRIBE <https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/17>", "ttl", 200),
     ("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/nap-kg/graph/vocabulaires> { ?s ?p ?o } }", "nt", 200),
     ("CONSTRUCT WHERE { ?s a <https://w3id.org/nap-kg/def/ActionPoint> }", "jsonld", 200),
     ("CONSTRUCT WHERE { <https://w3id.org/nap-kg/id/eu/csddd> ?p ?o }", "rdf", 200),
@@ -293,7 +300,12 @@ def test_exists_and_lookups_agree_with_the_embedded_store(store: pyoxigraph.Stor
     embedded = Lookup(store, IriMapping(BASE))
     iris = our_iris(store)
     assert len(iris) > 800
-    made_up = [BASE + "id/actiepunt/99", BASE + "id/nothing", ONTOLOGY_IRI + "/Nothing", "https://example.org/x"]
+    made_up = [
+        BASE + "id/plan/nap-2022-2026/actiepunt/99",
+        BASE + "id/nothing",
+        ONTOLOGY_IRI + "/Nothing",
+        "https://example.org/x",
+    ]
     assert [i for i in sorted(iris) + made_up if mirror.exists(i) != embedded.exists(i)] == []
     assert not any(mirror.exists(i) for i in made_up)
     for iri in sorted(iris):
@@ -363,7 +375,7 @@ def test_a_remote_that_stops_gives_a_clear_502(own_remote: tuple[OxigraphServer,
         answer = http.get("/sparql", params={"query": COUNT_BY_PILLAR})
         assert answer.status_code == 502 and answer.headers.get("retry-after")
         assert oxigraph.query_url in answer.text and "cannot be reached" in answer.text
-        page = http.get("/id/actiepunt/17", headers={"Accept": "text/html"})
+        page = http.get("/id/plan/nap-2022-2026/actiepunt/17", headers={"Accept": "text/html"})
         assert page.status_code == 502 and oxigraph.query_url in page.text
         assert time.monotonic() - started < 5
         assert http.get("/health").status_code == 200

@@ -333,8 +333,8 @@ HEAD_PATHS = [
     "/health",
     "/sparql",
     "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D",
-    "/id/actiepunt/17",
-    "/id/actiepunt/17.ttl",
+    "/id/plan/nap-2022-2026/actiepunt/17",
+    "/id/plan/nap-2022-2026/actiepunt/17.ttl",
     "/queries",
     "/downloads/",
     "/downloads/SHA256SUMS",
@@ -365,7 +365,9 @@ def test_impossible_download_names_are_404(hardened: LiveServer, name: str) -> N
     assert response.status_code == 404, response.text[:300]
 
 
-@pytest.mark.parametrize("path", ["/sparql", "/id/actiepunt/17", "/queries", "/health", "/downloads/SHA256SUMS"])
+@pytest.mark.parametrize(
+    "path", ["/sparql", "/id/plan/nap-2022-2026/actiepunt/17", "/queries", "/health", "/downloads/SHA256SUMS"]
+)
 def test_preflight_for_any_header_is_204(hardened: LiveServer, path: str) -> None:
     response = httpx.options(
         hardened.base_url + path,

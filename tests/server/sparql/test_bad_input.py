@@ -94,7 +94,9 @@ def test_bad_queries_and_parameters(client: httpx.Client, params: dict[str, str]
     "accept",
     ["*/*;q=abc", "text/html;level=1;;;", ";;;,,,;q=1", "*/*;q=1e400", "*/*;q=nan", "*/*;q=-1", "a/b," * 2500],
 )
-@pytest.mark.parametrize("path", ["/sparql?query=ASK%7B%7D", "/id/actiepunt/1", "/", "/catalog", "/downloads/"])
+@pytest.mark.parametrize(
+    "path", ["/sparql?query=ASK%7B%7D", "/id/plan/nap-2022-2026/actiepunt/1", "/", "/catalog", "/downloads/"]
+)
 def test_odd_accept_headers_never_fail(client: httpx.Client, accept: str, path: str) -> None:
     response = client.get(path, headers={"Accept": accept, "Accept-Language": accept})
     assert response.status_code in (200, 406), (response.status_code, response.text[:300])
@@ -145,13 +147,13 @@ def test_bad_bodies(client: httpx.Client, body: bytes, content_type: str, status
         "/id/%2e%2e/%2e%2e/etc/passwd",
         "/id/%252e%252e%252fx",
         "/id/..%2f..%2fetc%2fpasswd",
-        "/id/actiepunt/1%00",
-        "/id/actiepunt/1%00.ttl",
+        "/id/plan/nap-2022-2026/actiepunt/1%00",
+        "/id/plan/nap-2022-2026/actiepunt/1%00.ttl",
         "/def/%00",
         "/id/%ff%fe",
         "/id/a%20b",
         "/id/" + "a" * 20_000,
-        "/id/actiepunt/1.ttl.ttl",
+        "/id/plan/nap-2022-2026/actiepunt/1.ttl.ttl",
         "/static/..%2f..%2fsecurity.py",
         "/static/%2e%2e/%2e%2e/etc/passwd",
     ],
@@ -165,9 +167,9 @@ def test_traversal_and_odd_paths_are_404(client: httpx.Client, path: str) -> Non
 @pytest.mark.parametrize(
     ("path", "params"),
     [
-        ("/id/actiepunt/1.ttl", {"format": "x\x00"}),
+        ("/id/plan/nap-2022-2026/actiepunt/1.ttl", {"format": "x\x00"}),
         ("/catalog", {"format": "\x00"}),
-        ("/id/actiepunt/1", {"format": "../../etc/passwd"}),
+        ("/id/plan/nap-2022-2026/actiepunt/1", {"format": "../../etc/passwd"}),
     ],
 )
 def test_bad_format_parameters_are_400(client: httpx.Client, path: str, params: dict[str, str]) -> None:
@@ -210,7 +212,7 @@ CLOSE = b"Host: x\r\nConnection: close\r\n\r\n"
         (b"GET /sparql?query=%ZZ HTTP/1.1\r\n" + CLOSE, 400),
         (b"GET /id/\xff\xfe HTTP/1.1\r\n" + CLOSE, 400),
         (b"GET /sparql?query=ASK%7B%7D&format=%ff HTTP/1.1\r\n" + CLOSE, 400),
-        (b"GET /id/actiepunt/1?format=%ff HTTP/1.1\r\n" + CLOSE, 400),
+        (b"GET /id/plan/nap-2022-2026/actiepunt/1?format=%ff HTTP/1.1\r\n" + CLOSE, 400),
         (b"GET /query?query=%ff HTTP/1.1\r\n" + CLOSE, 400),
         (b"GET / HTTP/1.1\r\nAccept-Language: \xff\xfe\r\n" + CLOSE, 200),
         (
@@ -234,7 +236,10 @@ def test_raw_requests(server: LiveServer, request_bytes: bytes, expected: int) -
 
 # --- Headers, logs, and what a 500 says -------------------------------------------------------
 
-HTML_PAGES = ["/", "/id/actiepunt/17", "/query", "/zoeken?q=due", "/downloads/", "/about", "/sparql", "/def"]
+HTML_PAGES = [
+    *("/", "/id/plan/nap-2022-2026/actiepunt/17", "/query", "/zoeken?q=due", "/downloads/", "/about", "/sparql"),
+    "/def",
+]
 
 
 @pytest.mark.parametrize("path", HTML_PAGES)

@@ -22,7 +22,7 @@ def test_a_reader_finds_action_point_17_the_csddd_and_runs_an_example(server: Li
         shot(page, "home")
 
         page.get_by_role("link", name="Action point 17", exact=True).first.click()
-        page.wait_for_url("**/id/actiepunt/17")
+        page.wait_for_url("**/id/plan/nap-2022-2026/actiepunt/17")
         assert page.locator("h1").inner_text() == "Action point 17"
         assert page.locator("#status .status").first.inner_text() == "Completed"
         assert page.locator("#alignments .badge.curated").is_visible()
@@ -34,7 +34,7 @@ def test_a_reader_finds_action_point_17_the_csddd_and_runs_an_example(server: Li
         ).click()
         page.wait_for_url("**/id/eu/csddd")
         assert "CSDDD" in page.locator("h1").inner_text()
-        assert page.locator("#explicit a[href='/id/actiepunt/17']").count() == 1
+        assert page.locator("#explicit a[href='/id/plan/nap-2022-2026/actiepunt/17']").count() == 1
         shot(page, "instrument")
 
         visit_all(
@@ -49,7 +49,7 @@ def test_a_reader_finds_action_point_17_the_csddd_and_runs_an_example(server: Li
                     "/id/oeso/stap/1",
                     "Step 1: Embed responsible business conduct into policies and management systems",
                 ),
-                ("generic", "/id/pijler/2", "The corporate responsibility to respect human rights"),
+                ("generic", "/id/ungp/pijler/2", "The corporate responsibility to respect human rights"),
                 ("downloads", "/downloads/", "Downloads"),
             ],
         )

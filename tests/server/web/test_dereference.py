@@ -31,9 +31,9 @@ FORMATS = {
 # One resource of each kind: (local path, a triple it must state, a triple pointing at it).
 RESOURCES = {
     "action point": (
-        "id/actiepunt/17",
-        (ID["actiepunt/17"], NAP.number, None),
-        (None, NAP.actionPoint, ID["actiepunt/17"]),
+        "id/plan/nap-2022-2026/actiepunt/17",
+        (ID["plan/nap-2022-2026/actiepunt/17"], NAP.number, None),
+        (None, NAP.actionPoint, ID["plan/nap-2022-2026/actiepunt/17"]),
     ),
     "EU instrument": (
         "id/eu/csddd",
@@ -75,9 +75,9 @@ RESOURCES = {
         (None, NAP.paragraph, ID["rapport/kamerbrief-2025/alinea/10"]),
     ),
     "citation": (
-        "id/actiepunt/17/toelichting/2024/verwijzing/72-csddd",
+        "id/plan/nap-2022-2026/actiepunt/17/toelichting/2024/verwijzing/72-csddd",
         (
-            ID["actiepunt/17/toelichting/2024/verwijzing/72-csddd"],
+            ID["plan/nap-2022-2026/actiepunt/17/toelichting/2024/verwijzing/72-csddd"],
             NAP.matchedText,
             Literal("Corporate Sustainability Due Diligence Directive"),
         ),
@@ -86,7 +86,7 @@ RESOURCES = {
     "ontology term": (
         "def/ActionPoint",
         (NAP.ActionPoint, RDF.type, OWL.Class),
-        (ID["actiepunt/17"], RDF.type, NAP.ActionPoint),
+        (ID["plan/nap-2022-2026/actiepunt/17"], RDF.type, NAP.ActionPoint),
     ),
     "ontology": ("def", (URIRef(BASE + "def"), RDF.type, OWL.Ontology), (NAP.ActionPoint, RDF.type, OWL.Class)),
 }
@@ -130,37 +130,37 @@ def test_suffix_and_format_parameter_give_the_same_graph(client: httpx.Client, k
 
 
 def test_the_rdf_holds_outgoing_and_inbound_triples_only(client: httpx.Client) -> None:
-    graph = parse(client.get("/id/actiepunt/17.nt"), "nt")
-    ap = ID["actiepunt/17"]
+    graph = parse(client.get("/id/plan/nap-2022-2026/actiepunt/17.nt"), "nt")
+    ap = ID["plan/nap-2022-2026/actiepunt/17"]
     assert all(s == ap or o == ap for s, _, o in graph)
     assert (ap, NAP.responsibleOrganisation, ID["organisatie/bz"]) in graph
     assert (ID["rapport/kamerbrief-2025/alinea/10"], NAP.updatesActionPoint, ap) in graph
 
 
 def test_browsers_get_html_and_programs_turtle(client: httpx.Client) -> None:
-    page = client.get("/id/actiepunt/17", headers={"Accept": BROWSER})
+    page = client.get("/id/plan/nap-2022-2026/actiepunt/17", headers={"Accept": BROWSER})
     assert page.headers["content-type"] == "text/html; charset=utf-8"
-    assert page.headers["content-location"] == "/id/actiepunt/17.html"
+    assert page.headers["content-location"] == "/id/plan/nap-2022-2026/actiepunt/17.html"
     assert "Accept" in page.headers["vary"] and "Accept-Language" in page.headers["vary"]
     assert "<h1>" in page.text and "Actiepunt 17" in page.text
     for accept in ("*/*", None):
-        answer = client.get("/id/actiepunt/17", headers={"Accept": accept} if accept else {})
+        answer = client.get("/id/plan/nap-2022-2026/actiepunt/17", headers={"Accept": accept} if accept else {})
         assert answer.headers["content-type"] == "text/turtle; charset=utf-8"
-    assert client.get("/id/actiepunt/17.html").headers["content-type"].startswith("text/html")
+    assert client.get("/id/plan/nap-2022-2026/actiepunt/17.html").headers["content-type"].startswith("text/html")
 
 
 def test_every_action_point_dereferences(client: httpx.Client) -> None:
     for n in range(1, 34):
-        graph = parse(client.get(f"/id/actiepunt/{n}.ttl"), "ttl")
-        assert (ID[f"actiepunt/{n}"], RDF.type, NAP.ActionPoint) in graph
+        graph = parse(client.get(f"/id/plan/nap-2022-2026/actiepunt/{n}.ttl"), "ttl")
+        assert (ID[f"plan/nap-2022-2026/actiepunt/{n}"], RDF.type, NAP.ActionPoint) in graph
 
 
 def test_unknown_iri_is_a_helpful_404(client: httpx.Client) -> None:
-    html = client.get("/id/actiepunt/99", headers={"Accept": BROWSER})
+    html = client.get("/id/plan/nap-2022-2026/actiepunt/99", headers={"Accept": BROWSER})
     assert html.status_code == 404
     assert html.headers["content-type"].startswith("text/html")
-    assert "https://w3id.org/nap-kg/id/actiepunt/99" in html.text and 'href="/zoeken"' in html.text
-    text = client.get("/id/actiepunt/99", headers={"Accept": "text/turtle"})
+    assert "https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/99" in html.text and 'href="/zoeken"' in html.text
+    text = client.get("/id/plan/nap-2022-2026/actiepunt/99", headers={"Accept": "text/turtle"})
     assert text.status_code == 404 and text.headers["content-type"].startswith("text/plain")
     assert "no resource" in text.text and "/about" in text.text
 
@@ -171,12 +171,12 @@ def test_unknown_iri_is_a_helpful_404(client: httpx.Client) -> None:
         "/id/../../etc/passwd",
         "/id/%2e%2e/%2e%2e/etc/passwd",
         "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-        "/id/actiepunt/17/..",
+        "/id/plan/nap-2022-2026/actiepunt/17/..",
         "/id//actiepunt",
         "/id/a%20b",
         "/id/%00",
         "/id/%ff%fe",
-        "/id/actiepunt/17%0d%0aSet-Cookie:x",
+        "/id/plan/nap-2022-2026/actiepunt/17%0d%0aSet-Cookie:x",
         "/def/..%2f..%2fpyproject.toml",
         "/nothing-here.ttl",
         "/" + "x/" * 400,
@@ -192,9 +192,9 @@ def test_malformed_paths_are_404_never_500(server: LiveServer, raw_path: str) ->
 
 
 def test_unknown_format_is_400_and_unacceptable_is_406(client: httpx.Client) -> None:
-    bad = client.get("/id/actiepunt/17", params={"format": "xlsx"})
+    bad = client.get("/id/plan/nap-2022-2026/actiepunt/17", params={"format": "xlsx"})
     assert bad.status_code == 400 and "ttl, jsonld, nt, rdf, html" in bad.text
-    refused = client.get("/id/actiepunt/17", headers={"Accept": "image/png"})
+    refused = client.get("/id/plan/nap-2022-2026/actiepunt/17", headers={"Accept": "image/png"})
     assert refused.status_code == 406 and "text/turtle" in refused.text
 
 

@@ -44,18 +44,18 @@ def test_home_shows_counts_pillars_and_all_action_points(client: httpx.Client) -
     html = page(client, "/")
     assert "<dd>33</dd>" in html
     for n in range(1, 34):
-        assert f'href="/id/actiepunt/{n}"' in html
+        assert f'href="/id/plan/nap-2022-2026/actiepunt/{n}"' in html
     assert html.count('<section class="pillar">') == 3
     for href in ('action="/zoeken"', 'href="/query"', 'href="/downloads/"', 'href="/catalog"'):
         assert href in html
 
 
 def test_action_point_page_shows_everything_about_it(client: httpx.Client) -> None:
-    html = page(client, "/id/actiepunt/17")
+    html = page(client, "/id/plan/nap-2022-2026/actiepunt/17")
     assert "Onderhandelen binnen vastgestelde kaders" in html  # action text
     assert "Invoering gepaste zorgvuldigheidswetgeving op EU-niveau." in html  # objective
     assert 'href="/id/organisatie/bz">Ministry of Foreign Affairs</a>' in html and "responsible" in html
-    assert 'href="/id/pijler/2"' in html and "Vanaf 2022" in html
+    assert 'href="/id/ungp/pijler/2"' in html and "Vanaf 2022" in html
     status = section(html, "status")
     assert "Completed" in status and "Nederland heeft zich gedurende het gehele onderhandelingstraject" in status
     letter = section(html, "letter")
@@ -67,7 +67,7 @@ def test_action_point_page_shows_everything_about_it(client: httpx.Client) -> No
     assert '<q class="span" lang="nl">Corporate Sustainability Due Diligence Directive</q>' in references
     assert 'href="https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32024L1760"' in references
     assert 'href="https://zoek.officielebekendmakingen.nl/kst-22112-3393.html"' in references
-    assert 'href="/id/actiepunt/17/toelichting/2024"' in references  # where the span was found
+    assert 'href="/id/plan/nap-2022-2026/actiepunt/17/toelichting/2024"' in references  # where the span was found
     assert "Progress report of the National Action Plan" in references  # and its source
     curated = section(html, "alignments")
     assert "Analyst’s alignment (redactionele afstemming)" in curated and "curated" in curated
@@ -81,7 +81,7 @@ def test_instrument_page_lists_the_action_points_citing_it(client: httpx.Client)
     assert "<h1>Corporate Sustainability Due Diligence Directive (CSDDD)</h1>" in html
     explicit = section(html, "explicit")
     for n in (12, 13, 14, 17, 18, 26, 28, 31):
-        assert f'href="/id/actiepunt/{n}"' in explicit
+        assert f'href="/id/plan/nap-2022-2026/actiepunt/{n}"' in explicit
     assert '<q class="span" lang="nl">richtlijn 2024/1760</q>' in explicit
     assert 'href="/id/rapport/kamerbrief-2025/alinea/10"' in section(html, "letter")
     assert 'href="https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32024L1760"' in html
@@ -91,7 +91,7 @@ def test_principle_page_separates_explicit_citations_from_curated_alignments(cli
     aligned = page(client, "/id/ungp/principe/3")
     assert "None." in section(aligned, "explicit")
     curated = section(aligned, "curated")
-    assert 'href="/id/actiepunt/17"' in curated and "negotiating the CSDDD" in curated
+    assert 'href="/id/plan/nap-2022-2026/actiepunt/17"' in curated and "negotiating the CSDDD" in curated
     assert "curated" in curated and "Analyst’s alignment" in curated
     cited = page(client, "/id/ungp/principe/31")
     assert '<q class="span"' in section(cited, "explicit")
@@ -99,43 +99,43 @@ def test_principle_page_separates_explicit_citations_from_curated_alignments(cli
 
 def test_oecd_pages_list_alignments(client: httpx.Client) -> None:
     for url in ("/id/oeso/hoofdstuk/II", "/id/oeso/stap/1"):
-        assert 'href="/id/actiepunt/17"' in section(page(client, url), "curated")
+        assert 'href="/id/plan/nap-2022-2026/actiepunt/17"' in section(page(client, url), "curated")
 
 
 def test_ministry_page_lists_its_action_points_with_roles(client: httpx.Client) -> None:
     responsible = section(page(client, "/id/organisatie/bz"), "responsible")
-    assert 'href="/id/actiepunt/17"' in responsible and "responsible" in responsible
-    assert 'href="/id/actiepunt/1"' not in responsible  # SZW's, not BZ's
+    assert 'href="/id/plan/nap-2022-2026/actiepunt/17"' in responsible and "responsible" in responsible
+    assert 'href="/id/plan/nap-2022-2026/actiepunt/1"' not in responsible  # SZW's, not BZ's
 
 
 def test_kamerstuk_page_lists_citing_action_points_and_links_out(client: httpx.Client) -> None:
     html = page(client, "/id/kamerstuk/22112-3393")
     explicit = section(html, "explicit")
-    assert 'href="/id/actiepunt/17"' in explicit
+    assert 'href="/id/plan/nap-2022-2026/actiepunt/17"' in explicit
     assert '<q class="span" lang="nl">Kamerstuk 22 112, nr. 3393</q>' in explicit
     assert 'href="https://zoek.officielebekendmakingen.nl/kst-22112-3393.html"' in html
 
 
 def test_generic_page_shows_properties_and_inbound_links(client: httpx.Client) -> None:
-    html = page(client, "/id/pijler/2")
+    html = page(client, "/id/ungp/pijler/2")
     assert "The corporate responsibility to respect human rights" in section(html, "properties")
-    assert 'href="/id/actiepunt/17"' in section(html, "inbound")
+    assert 'href="/id/plan/nap-2022-2026/actiepunt/17"' in section(html, "inbound")
 
 
 def test_language_by_header_by_parameter_and_switch(client: httpx.Client) -> None:
-    dutch = page(client, "/id/actiepunt/17", lang="nl-NL,nl;q=0.9")
+    dutch = page(client, "/id/plan/nap-2022-2026/actiepunt/17", lang="nl-NL,nl;q=0.9")
     assert '<html lang="nl">' in dutch and "Stand van zaken" in dutch and "Voltooid" in dutch
     assert "redactionele afstemming" in dutch.lower()
-    assert 'href="/id/actiepunt/17?lang=en"' in dutch  # the visible switch
-    english = page(client, "/id/actiepunt/17?lang=en", lang="nl")
+    assert 'href="/id/plan/nap-2022-2026/actiepunt/17?lang=en"' in dutch  # the visible switch
+    english = page(client, "/id/plan/nap-2022-2026/actiepunt/17?lang=en", lang="nl")
     assert '<html lang="en">' in english and "Completed" in english
     assert 'href="/id/organisatie/bz">Ministry of Foreign Affairs</a>' in english
-    assert "ministerie van Buitenlandse Zaken" in page(client, "/id/actiepunt/17?lang=nl", lang="en")
+    assert "ministerie van Buitenlandse Zaken" in page(client, "/id/plan/nap-2022-2026/actiepunt/17?lang=nl", lang="en")
 
 
 def test_search_finds_labels_and_texts_and_binds_the_term(client: httpx.Client) -> None:
     html = page(client, "/zoeken?q=csddd")
-    assert 'href="/id/eu/csddd"' in html and 'href="/id/actiepunt/17"' in html
+    assert 'href="/id/eu/csddd"' in html and 'href="/id/plan/nap-2022-2026/actiepunt/17"' in html
     for hostile in ('") } SELECT * WHERE { ?s ?p ?o', "\\", "<script>alert(1)</script>", "x" * 5000):
         response = client.get("/zoeken", params={"q": hostile})
         assert response.status_code == 200
@@ -151,7 +151,7 @@ def test_query_page_lists_the_competency_questions_and_renders_results(client: h
     query = "PREFIX nap: <https://w3id.org/nap-kg/def/>\nSELECT ?ap WHERE { ?ap a nap:ActionPoint } LIMIT 5"
     results = page(client, "/query?query=" + quote(query))
     table = section(results, "results")
-    assert table.count("<tr>") == 6 and 'href="/id/actiepunt/' in table
+    assert table.count("<tr>") == 6 and 'href="/id/plan/nap-2022-2026/actiepunt/' in table
     assert f'href="/sparql?query={quote(query, safe="")}&amp;format=csv"'.replace("%20", "+") in results
     csv = client.get("/sparql", params={"query": query, "format": "csv"})
     assert csv.headers["content-type"].startswith("text/csv") and len(csv.text.splitlines()) == 6
@@ -165,7 +165,7 @@ def test_about_documents_the_iri_mapping(client: httpx.Client) -> None:
 
 
 def test_pages_are_self_contained_and_carry_security_headers(client: httpx.Client) -> None:
-    response = client.get("/id/actiepunt/17")
+    response = client.get("/id/plan/nap-2022-2026/actiepunt/17")
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
     assert response.headers["x-content-type-options"] == "nosniff" and response.headers["referrer-policy"]
     sources = re.findall(r'(?:src|href)="([^"]+)"', response.text)

@@ -214,7 +214,7 @@ def test_views_are_linked_from_home_and_resource_pages(client: httpx.Client) -> 
     assert 'href="/views/instrument/csddd"' in instrument
     ministry = client.get("/id/organisatie/jenv", headers={"Accept": "text/html"}).text
     assert 'href="/views/ministry/jenv"' in ministry
-    action_point = client.get("/id/actiepunt/20", headers={"Accept": "text/html"}).text
+    action_point = client.get("/id/plan/nap-2022-2026/actiepunt/20", headers={"Accept": "text/html"}).text
     assert 'href="/queries/letter-2025-updates?number=20"' in action_point
 
 
