@@ -264,6 +264,7 @@ function barChart(rows, columns, title) {
     const y = top + i * rowHeight;
     const text = textOf(row[columns.label]);
     const g = svg("g", { class: "bar-row" });
+    g.append(svg("title", {}, `${text}: ${row[columns.number].value}`));
     g.append(svg("text", { x: labelWidth - 8, y: y + 15, "text-anchor": "end", class: "bar-label" }, text.length > 40 ? `${text.slice(0, 39)}…` : text));
     g.append(svg("rect", { x: labelWidth, y: y + 3, width: max > 0 ? Math.max(0, (n / max) * barWidth) : 0, height: rowHeight - 6, class: "bar" }));
     g.append(svg("text", { x: labelWidth + (max > 0 ? (n / max) * barWidth : 0) + 6, y: y + 15, class: "bar-value" }, row[columns.number].value));
@@ -380,7 +381,7 @@ function start() {
   const setup = JSON.parse(root.dataset.setup);
   const t = setup.strings;
   let vocabulary = null;
-  getJson(`/query/vocabulary?lang=${setup.lang}`).then((v) => { vocabulary = v; }).catch(() => {});
+  getJson(`/query/vocabulary?lang=${setup.lang}`).then((v) => { vocabulary = v; root.dataset.vocabulary = "ready"; }).catch(() => {});
   const baseIRI = `${location.origin}/`;
 
   const editor = new EditorView({
@@ -428,13 +429,14 @@ function start() {
     const query = editor.state.doc.toString();
     textarea.value = query;
     if (!query.trim()) return;
-    for (const old of document.querySelectorAll("#results, .downloads.server, p.error.server")) old.remove();
+    for (const old of document.querySelectorAll("#results, #workbench [data-from=server]")) old.remove();
     out.replaceChildren(el("p", { class: "muted" }, t.running));
+    out.dataset.state = "running";
     button.disabled = true;
     if (push) {
       const params = new URLSearchParams(location.search);
       params.set("query", query);
-      history.pushState(null, "", `/query?${params}`);
+      window.history.pushState(null, "", `/query?${params}`);
     }
     remember(query);
     if (aside) showRecent(recent, t);
@@ -481,6 +483,7 @@ function start() {
       run(false);
     }
   });
+  root.editorText = () => editor.state.doc.toString(); // for the browser tests, which must not read widgets as text
   root.dataset.ready = "true";
   if (new URLSearchParams(location.search).get("query")) run(false);
 }
