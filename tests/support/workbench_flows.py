@@ -24,7 +24,15 @@ LABEL_PROPERTIES = (
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://purl.org/dc/terms/title",
 )
-COMPLETION_KINDS = ("ActionPoint", "EUInstrument", "GuidingPrinciple", "Ministry", "ParliamentaryPaper")
+COMPLETION_KINDS = (
+    "ActionPoint",
+    "EUInstrument",
+    "GuidingPrinciple",
+    "Ministry",
+    "ParliamentaryPaper",
+    "ParliamentaryDossier",
+    "HouseDocument",
+)  # as the server's queries/workbench-resources.rq
 
 SYNTAX_ERROR_QUERY = "SELECT ?s WHERE {\n  ?s ?p ?o .\n  FILTER(?s = )\n}"
 PAGING_QUERY = (

@@ -1,6 +1,7 @@
 // Bundles src/workbench.js with its npm dependencies into server/napkg_server/web/static/workbench/ (one minified
 // script, the stylesheet, and LICENSES.txt with the licence of every package the bundle holds). Run from this
 // folder: npm ci && npm run build. The output is committed, so serving needs no npm.
+import { createHash } from "node:crypto";
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,6 +11,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, "..", "..", "server", "napkg_server", "web", "static", "workbench");
 mkdirSync(out, { recursive: true });
 
+// The bundle names the sources it was built from (tests/server/web/test_workbench.py recomputes this), so a
+// committed bundle that lags behind its sources fails a test instead of going unnoticed.
+const SOURCES = ["package-lock.json", "build.mjs", "src/syntax.js", "src/workbench.css", "src/workbench.js"];
+const digest = createHash("sha256");
+for (const name of SOURCES) digest.update(`${name}\0`).update(readFileSync(join(here, name))).update("\0");
+const stamp = `napkg-workbench sources sha256:${digest.digest("hex")}`;
+
 const result = await build({
   entryPoints: [join(here, "src", "workbench.js")],
   bundle: true,
@@ -17,6 +25,7 @@ const result = await build({
   format: "iife",
   target: ["es2020"],
   legalComments: "none", // the licences go to LICENSES.txt whole
+  banner: { js: `/* ${stamp}; licences: LICENSES.txt */` },
   metafile: true,
   outfile: join(out, "workbench.js"),
   logLevel: "warning",

@@ -157,7 +157,9 @@ async def vocabulary(request: Request, web: Web) -> JSONResponse:
     terms: dict[str, list[dict[str, Any]]] = {"class": [], "property": []}
     for row in await web.runner.select("workbench-vocabulary"):
         iri = row["term"].value
-        terms[row["kind"].value].append({"iri": iri, "label": web.lookup.label(iri, lang), "count": row["count"].value})
+        terms[row["kind"].value].append(
+            {"iri": iri, "label": web.lookup.label(iri, lang), "count": int(row["count"].value)}
+        )
     return JSONResponse({"prefixes": PREFIXES, "classes": terms["class"], "properties": terms["property"]})
 
 
