@@ -196,8 +196,8 @@ function makeCompletion(setup, vocabulary) {
       }
     }
     if (typed.length >= 2) {
-      await new Promise((resolve) => setTimeout(resolve, 120)); // let the typing settle
-      if (context.aborted) return null;
+      // CodeMirror already waits for typing to pause (activateOnTypingDelay) and aborts a query the next key makes
+      // stale; the fetch is cancelled with it.
       const controller = new AbortController();
       context.addEventListener("abort", () => controller.abort());
       try {
