@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph
 from napkg_graph.config import DATA_DIR
@@ -19,6 +20,9 @@ from napkg_graph.vocab import NAP_URI
 from tests.conftest import select
 
 PAGE_SIZE = 20  # rows per page of the workbench's table
+SOLUTIONS = ("csv", "tsv", "json")  # the download links under a table, and under a graph
+GRAPHS = ("ttl", "jsonld", "nt", "rdf")
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 LABEL_PROPERTIES = (
     "http://www.w3.org/2004/02/skos/core#prefLabel",
     "http://www.w3.org/2000/01/rdf-schema#label",
@@ -39,6 +43,10 @@ PAGING_QUERY = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
     'SELECT ?s ?label WHERE {\n  ?s rdfs:label ?label .\n  FILTER(LANG(?label) = "en")\n}\n'
     "ORDER BY ?s ?label\nLIMIT 100"
+)
+GRAPH_QUERY = (
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    "CONSTRUCT {{ <{ap}> rdfs:label ?label }} WHERE {{ <{ap}> rdfs:label ?label }}"
 )
 CHART_QUERY = (
     f"PREFIX nap: <{NAP_URI}>\n"
@@ -88,6 +96,8 @@ def plan(store: pyoxigraph.Store, base_iri: str) -> dict[str, Any]:
     paging = [row["s"] for row in select(store, PAGING_QUERY)]
     assert len(paging) == 100, "the paging flow needs a 100-row answer"
     bars = [f"{label(store, row['pillar'])}: {row['n']}" for row in select(store, CHART_QUERY)]
+    graph_query = GRAPH_QUERY.format(ap=ap)
+    triples = sorted({f"<{ap}> <{RDFS_LABEL}> {literal}" for literal in _labels(store, ap)})
     offset = SYNTAX_ERROR_QUERY.index(")")
     return {
         "prefix": {"typed": "PREFIX sk", "option": "skos:", "line": f"PREFIX skos: <{prefixes['skos']}>"},
@@ -99,7 +109,21 @@ def plan(store: pyoxigraph.Store, base_iri: str) -> dict[str, Any]:
         },
         "paging": {"query": PAGING_QUERY, "pages": [paging[i : i + PAGE_SIZE] for i in range(0, 100, PAGE_SIZE)]},
         "chart": {"query": CHART_QUERY, "bars": bars},
+        "graph": {"query": graph_query, "triples": triples},
+        # most recent first; the link flow reruns the paging query, which moves it to the top
+        "recent": [PAGING_QUERY, graph_query, CHART_QUERY],
     }
+
+
+def _labels(store: pyoxigraph.Store, iri: str) -> list[str]:
+    """The rdfs:labels of ``iri`` as N-Triples terms."""
+    quads = store.quads_for_pattern(pyoxigraph.NamedNode(iri), pyoxigraph.NamedNode(RDFS_LABEL), None)
+    return [str(q.object) for q in quads]
+
+
+def triples_of(turtle: str) -> list[str]:
+    """The triples of a Turtle text, as sorted N-Triples lines."""
+    return sorted({str(t).removesuffix(" .") for t in pyoxigraph.parse(turtle, pyoxigraph.RdfFormat.TURTLE)})
 
 
 def check(observed: dict[str, Any], expected: dict[str, Any], origin: str) -> None:
@@ -125,10 +149,19 @@ def check(observed: dict[str, Any], expected: dict[str, Any], origin: str) -> No
     assert observed["paging"]["next_disabled_at_end"] is True
 
     assert observed["chart"]["bars"] == expected["chart"]["bars"]
+    downloads = [(k, "/sparql?" + urlencode({"query": expected["paging"]["query"], "format": k})) for k in SOLUTIONS]
+    assert [tuple(d) for d in observed["paging"]["downloads"]] == downloads
+
+    assert triples_of(observed["graph"]["turtle"]) == expected["graph"]["triples"]
+    assert observed["graph"]["highlighted"] > 0, "the Turtle is not highlighted"
+    assert [tuple(d) for d in observed["graph"]["downloads"]] == [
+        (k, "/sparql?" + urlencode({"query": expected["graph"]["query"], "format": k})) for k in GRAPHS
+    ]
 
     assert observed["link"]["editor"] == expected["paging"]["query"]
     assert observed["link"]["first_page"] == pages[0]
     assert observed["link"]["heading"] == "Results (100 rows)"
+    assert observed["recent"] == expected["recent"]
 
     assert [u for u in observed["requests"] if not u.startswith((origin + "/", "data:"))] == [], (
         "requests left the host"

@@ -50,6 +50,10 @@ def run_flows(page: Any, base: str, expected: dict[str, Any]) -> dict[str, Any]:
         option.first.click()
         return labels
 
+    def downloads() -> list[tuple[str, str | None]]:
+        links = page.locator("#workbench-results p.downloads a").all()
+        return [(a.inner_text().lower(), a.get_attribute("href")) for a in links]
+
     def run(query: str) -> None:
         replace(query)
         page.get_by_role("button", name="Run").click()
@@ -92,12 +96,21 @@ def run_flows(page: Any, base: str, expected: dict[str, Any]) -> dict[str, Any]:
         "pages": pages,
         "where": where,
         "next_disabled_at_end": results.locator(".pager button.next").is_disabled(),
+        "downloads": downloads(),
     }
     shot(page, "workbench-paging")
 
     run(expected["chart"]["query"])
     seen["chart"] = {"bars": page.locator("svg.bar-chart g.bar-row > title").all_text_contents()}
     shot(page, "workbench-chart")
+
+    run(expected["graph"]["query"])
+    seen["graph"] = {
+        "turtle": results.locator(".turtle .cm-content").inner_text(),
+        "highlighted": results.locator(".turtle .cm-line span").count(),
+        "downloads": downloads(),
+    }
+    shot(page, "workbench-graph")
 
     page.goto(link)
     page.wait_for_selector("#workbench-results[data-state=done]")
@@ -106,6 +119,7 @@ def run_flows(page: Any, base: str, expected: dict[str, Any]) -> dict[str, Any]:
         "first_page": [a.get_attribute("title") for a in results.locator("tbody tr td:first-child a").all()],
         "heading": results.locator("h2").first.inner_text(),
     }
+    seen["recent"] = [a.get_attribute("title") for a in page.locator("aside .recent li a").all()]
     return seen
 
 

@@ -53,6 +53,7 @@ try {
     await page.click("#query-form button[type=submit]");
     await page.waitForSelector("#workbench-results[data-state=done]");
   }
+  const downloads = () => page.$$eval("#workbench-results p.downloads a", (l) => l.map((a) => [a.textContent.toLowerCase(), a.getAttribute("href")]));
   const firstColumn = () => page.$$eval("#workbench-results tbody tr td:first-child a", (l) => l.map((a) => a.title));
 
   await replace();
@@ -92,10 +93,18 @@ try {
     pages,
     where,
     next_disabled_at_end: await page.$eval("#workbench-results .pager button.next", (b) => b.disabled),
+    downloads: await downloads(),
   };
 
   await run(expected.chart.query);
   seen.chart = { bars: await page.$$eval("svg.bar-chart g.bar-row > title", (l) => l.map((t) => t.textContent)) };
+
+  await run(expected.graph.query);
+  seen.graph = {
+    turtle: await page.$eval("#workbench-results .turtle .cm-content", (e) => e.innerText),
+    highlighted: (await page.$$("#workbench-results .turtle .cm-line span")).length,
+    downloads: await downloads(),
+  };
 
   await page.goto(link);
   await page.waitForSelector("#workbench-results[data-state=done]");
@@ -104,6 +113,7 @@ try {
     first_page: await firstColumn(),
     heading: await page.$eval("#workbench-results h2", (h) => h.textContent),
   };
+  seen.recent = await page.$$eval("aside .recent li a", (l) => l.map((a) => a.title));
   await page.screenshot({ path: "/tmp/napkg-screens/workbench-firefox.png", fullPage: true });
 } catch (error) {
   // What the page showed, so that a failure says more than which selector was missing.
