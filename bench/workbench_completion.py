@@ -4,7 +4,9 @@ the page. Three kinds: a prefix declaration (``PREFIX s`` + ``k``, answered in t
 (``nap:Actio`` + ``n``, in the page from the vocabulary it loaded), and a resource by a word of its text (one server
 round trip to /query/complete), each word first unseen by the server (cold: the
 query runs in a worker) then again (warm: the result cache answers). Every kind includes CodeMirror's own 100 ms wait
-for typing to pause (``activateOnTypingDelay``). Also prints the bundle's size, raw and gzipped.
+for typing to pause (``activateOnTypingDelay``). Also prints the bundle's size, raw and gzipped, and what the server
+takes for ``/query/vocabulary`` (once per data: it counts every class and property) and ``/query/complete``, cold and
+warm, timed from the client.
 
     .venv/bin/python bench/workbench_completion.py [--data dist/nap-kg.trig] [--words 12]
 """
@@ -17,6 +19,7 @@ import json
 import re
 import statistics
 import sys
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -59,6 +62,14 @@ def words(base: str, count: int) -> list[str]:
     return found[:count]
 
 
+def timed_get(url: str) -> float:
+    """Milliseconds for one GET of ``url``, the body read."""
+    start = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=120) as response:
+        response.read()
+    return (time.perf_counter() - start) * 1000
+
+
 def first_completion(page: Any, before: str, last: str) -> float:
     """Milliseconds from pressing ``last`` (after ``before`` was typed) to the completion list in the DOM."""
     page.locator(".cm-content .cm-line").first.click()
@@ -86,7 +97,13 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    with live_server([args.data]) as server, sync_playwright() as playwright:
+    with live_server([args.data], startup_timeout=600) as server, sync_playwright() as playwright:
+        chosen = words(server.base_url, args.words)
+        for name in ("cold", "warm"):
+            print(f"server /query/vocabulary {name}: {timed_get(server.base_url + '/query/vocabulary'):.1f} ms")
+        for name in ("cold", "warm"):
+            times = [timed_get(server.base_url + "/query/complete?" + urllib.parse.urlencode({"q": w})) for w in chosen]
+            print(f"server /query/complete {name}: median {statistics.median(times):.1f} ms, max {max(times):.1f}")
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(server.base_url + "/query?lang=en")
@@ -96,7 +113,7 @@ def main() -> None:
         for _ in range(args.words):
             results["prefix"].append(first_completion(page, "PREFIX s", "k"))
             results["class"].append(first_completion(page, "SELECT * WHERE { ?s a nap:Actio", "n"))
-        chosen = words(server.base_url, args.words)
+        chosen = [w[1:] for w in chosen]  # still each action point's, but unseen by the result cache: cold again
         for kind in ("resource cold", "resource warm"):
             for word in chosen:
                 results[kind].append(first_completion(page, "SELECT * WHERE { ?s ?p " + word[:-1], word[-1]))
