@@ -411,12 +411,12 @@ function start() {
           ...closeBracketsKeymap, ...completionKeymap, ...historyKeymap, ...defaultKeymap,
         ]),
         EditorView.contentAttributes.of({ "aria-label": "SPARQL", spellcheck: "false" }),
+        EditorView.editorAttributes.of({ class: "query-editor" }), // CodeMirror owns the class list of its root
       ],
     }),
   });
   textarea.after(editor.dom);
   textarea.hidden = true;
-  editor.dom.classList.add("query-editor");
 
   const out = el("section", { id: "workbench-results", "aria-live": "polite" });
   form.after(out);
