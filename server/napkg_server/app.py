@@ -33,7 +33,7 @@ from napkg_server.sparql.routes import EndpointContext, router, sparql_error_res
 from napkg_server.sparql.runner import QueryRunner
 from napkg_server.sparql.service_description import published_identity
 from napkg_server.templating import make_environment
-from napkg_server.web import dereference, downloads, pages
+from napkg_server.web import dereference, downloads, pages, workbench
 from napkg_server.web.competency import competency_examples
 from napkg_server.web.context import WebContext
 from napkg_server.web.queries import router as analysis_router  # saved questions: /queries
@@ -135,6 +135,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.examples = competency_examples()
     app.include_router(router)
     app.include_router(pages.router)
+    app.include_router(workbench.router)
     app.include_router(analysis_router)
     app.include_router(dashboards_router)
     app.include_router(downloads.router)

@@ -2,7 +2,7 @@
 
 A citation names what is cited (its title and persistent URL), the dataset it is part of, the version cited with a
 permalink to it, the publisher (``publisher`` in graph/sources/catalog.yaml) and the date it was accessed. All of it
-is data; :func:`render` writes it in one of the formats of ``engine.formats.CITATION_FORMATS``.
+is data; :func:`render` writes it in one of the formats of ``napkg_server.formats.CITATION_FORMATS``.
 
 Written here rather than with a library: BibTeX and RIS are a few lines each, and the writers we tried do not escape
 what these formats need escaped (bibtexparser 2.1 writes a value between braces as it is, so ``&``, ``%``, ``#`` or
@@ -218,5 +218,5 @@ WRITERS = {"csljson": csl_json, "bibtex": bibtex, "ris": ris}
 
 
 def render(c: Citation, key: str) -> str:
-    """The citation in the format ``key`` (a key of ``engine.formats.CITATION_BY_KEY``)."""
+    """The citation in the format ``key`` (a key of ``napkg_server.formats.CITATION_BY_KEY``)."""
     return WRITERS[key](c)

@@ -1,5 +1,5 @@
-"""HTML pages that are not one resource: home ``/``, search ``/zoeken``, ``/about`` and the
-query page ``/query`` (a plain form; results rendered here as a table, through the worker pool).
+"""HTML pages that are not one resource: home ``/``, search ``/zoeken``, ``/about``, and the result table the query
+pages share (``/query`` itself is :mod:`napkg_server.web.workbench`).
 """
 
 from __future__ import annotations
@@ -7,19 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from pyoxigraph import Literal
 from starlette.responses import Response
 
-from napkg_server.engine.evaluation import QueryAnswer
-from napkg_server.formats import BY_KEY
-from napkg_server.http.problems import HttpProblem
-from napkg_server.sparql.answers import build_job, outcome_response
-from napkg_server.sparql.protocol import QueryRequest, SparqlHttpError
-from napkg_server.sparql.runner import Answer, Value, read_answer
-from napkg_server.web.competency import Example
+from napkg_server.sparql.runner import Answer, Value
 from napkg_server.web.context import Web, WebContext
 from napkg_server.web.rendering import page_language, render
 from napkg_server.web.resources import NAP, Link
@@ -28,7 +21,6 @@ router = APIRouter(include_in_schema=False)
 
 MAX_TERM = 200
 MAX_ROWS = 1000
-QUERY_PAGE_ACCEPT = f"{BY_KEY['json'].media_type}, {BY_KEY['ttl'].media_type}"
 
 
 @router.get("/")
@@ -114,30 +106,3 @@ def results_table(answer: Answer, web: WebContext, label: Callable[[str], str] =
 
     rows = [[cell(row.get(c)) for c in answer.columns] for row in answer.rows[:MAX_ROWS]]
     return Table(answer.columns, rows, len(answer.rows))
-
-
-@router.get("/query")
-async def query_page(request: Request, web: Web) -> Response:
-    examples: tuple[Example, ...] = request.app.state.examples
-    text = request.query_params.get("query") or ""
-    context: dict[str, Any] = {"query": text or examples[0].query if examples else text, "examples": examples}
-    context.update(table=None, graph=None, error=None, downloads=[])
-    status = 200
-    if text.strip():
-        context["query"] = text
-        try:
-            job = build_job(QueryRequest(text, None, QUERY_PAGE_ACCEPT), web.runner.policy)
-            outcome = await web.runner.run(job)
-            if not isinstance(outcome, QueryAnswer):
-                outcome_response(QueryRequest(text, None, QUERY_PAGE_ACCEPT), outcome)  # raises
-            assert isinstance(outcome, QueryAnswer)
-            if outcome.format_key == "json":
-                context["table"] = results_table(read_answer(outcome.body), web)
-                keys = ("csv", "json", "tsv", "xml")
-            else:
-                context["graph"] = outcome.body.decode("utf-8")
-                keys = ("ttl", "jsonld", "nt", "rdf")
-            context["downloads"] = [(k, "/sparql?" + urlencode({"query": text, "format": k})) for k in keys]
-        except (SparqlHttpError, HttpProblem) as error:
-            status, context["error"] = error.status, error.message
-    return render(web.templates, request, "query.html", status=status, **context)
