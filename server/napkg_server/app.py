@@ -20,6 +20,7 @@ from napkg_server.data.remote_dataset import fetch_remote
 from napkg_server.data.store import LoadedDataset, load_dataset
 from napkg_server.engine.result_cache import ResultCache
 from napkg_server.engine.runner import QueryRunner
+from napkg_server.engine.text_search import TextSearchExecutor
 from napkg_server.http.access_log import AccessLogMiddleware, open_log
 from napkg_server.http.cors import ReadOnlyCORSMiddleware
 from napkg_server.http.head_requests import HeadAsGetMiddleware
@@ -32,7 +33,7 @@ from napkg_server.sparql.fast_path import SparqlFastPath
 from napkg_server.sparql.protocol import SparqlHttpError
 from napkg_server.sparql.routes import EndpointContext, router, sparql_error_response
 from napkg_server.sparql.service_description import published_identity
-from napkg_server.web import dereference, downloads, pages
+from napkg_server.web import dereference, downloads, pages, search
 from napkg_server.web.competency import competency_examples
 from napkg_server.web.context import WebContext
 from napkg_server.web.queries import router as analysis_router  # saved questions: /queries
@@ -87,7 +88,8 @@ def create_app(settings: Settings) -> FastAPI:
     def install(dataset: LoadedDataset, pool: reload.Pool) -> None:
         """Point the app at ``dataset`` and its pool (at start-up, and on every reload)."""
         lookup = Lookup(dataset.store, mapping)
-        cached = ResultCache(pool, cache_bytes)
+        # nap:textSearch is rewritten from this dataset's text index before the cache and the pool see it.
+        cached = ResultCache(TextSearchExecutor(pool, dataset.text), cache_bytes)
         app.state.context = EndpointContext(
             executor=cached,
             dataset=dataset.info,
@@ -104,6 +106,7 @@ def create_app(settings: Settings) -> FastAPI:
             views=Views(runner, lookup),
             templates=templates,
             dist=settings.dist,
+            text=dataset.text,
         )
 
     # Handed to the lifespan once and let go, so that a reload frees the first data too (issue 13): a
@@ -134,6 +137,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.examples = competency_examples()
     app.include_router(router)
     app.include_router(pages.router)
+    app.include_router(search.router)  # /zoeken
     app.include_router(analysis_router)
     app.include_router(dashboards_router)
     app.include_router(downloads.router)

@@ -41,6 +41,7 @@ from napkg_server.data.store import (
     check_sources,
     describe_files,
     load_store,
+    text_index_of,
 )
 from napkg_server.settings import DataSource
 
@@ -223,4 +224,5 @@ def open_disk_dataset(directory: Path, sources: Sequence[DataSource], base_iri: 
     except BaseException:
         lock.release()
         raise
-    return LoadedDataset(store, info)  # type: ignore[arg-type]  # duck-typed: query, quads_for_pattern, ...
+    text = text_index_of(store)  # type: ignore[arg-type]  # not kept on disk: read from the store at each start
+    return LoadedDataset(store, info, text)  # type: ignore[arg-type]  # duck-typed: query, quads_for_pattern, ...

@@ -1,0 +1,241 @@
+"""The full-text index over the text of the data: every plain or language-tagged string whose subject is an IRI.
+
+SQLite's FTS5 (in the standard library) keeps the index, with BM25 ranking, phrases and prefixes; Snowball's
+stemmers (PyStemmer) reduce each word to its stem, Dutch for Dutch text and English for English, after the
+diacritics are folded (``geïnformeerd`` is ``geinformeerd``). Two columns: the stems, for words and phrases,
+and the folded words themselves, for prefixes (a stem is not a prefix of the word's longer forms).
+
+The index lives in the server process, in memory, built once per loaded dataset (at start-up and on every
+reload, beside the store) from ``queries/text-literals.rq``; the query workers never see it, because a query
+that searches text is rewritten before it is sent (:mod:`napkg_server.engine.text_search`).
+
+The query language (what ``nap:textSearch`` and ``/zoeken?q=`` take):
+
+* words: every word must occur, in any inflection (``ketenverantwoordelijk`` finds
+  ``Ketenverantwoordelijkheid``); case and diacritics do not matter;
+* ``"an exact phrase"``: these words next to each other, in this order;
+* ``prefix*``: any word that starts so (unstemmed: ``ketenverantw*``).
+
+Ranking: BM25 over both columns; when a query of several words finds them as a phrase too, that text
+ranks above every text that has them scattered (its score is raised by the highest score of the others).
+
+>>> index = TextIndex.build([
+...     ("urn:a", "urn:p", Literal("Ketenverantwoordelijkheid en dwangarbeid", language="nl")),
+...     ("urn:b", "urn:p", Literal("Dwangarbeid in de keten; verantwoordelijkheid", language="nl")),
+... ])
+>>> [hit.subject for hit in index.search("ketenverantwoordelijk")]
+['urn:a']
+>>> [hit.subject for hit in index.search("keten*")]
+['urn:a', 'urn:b']
+>>> [hit.subject for hit in index.search('"in de keten"')]
+['urn:b']
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type information
+from pyoxigraph import Literal, NamedNode, Triple
+
+# Letters and digits: the tokens of the index (underscores and punctuation separate them, as in FTS5's unicode61).
+_TOKEN = re.compile(r"[^\W_]+")
+# A query: quoted phrases, or runs of anything else but spaces and quotes.
+_QUERY_PART = re.compile(r'"([^"]*)"?|([^\s"]+)')
+MAX_QUERY_TERMS = 32
+_SCHEMA = """
+CREATE TABLE literal(id INTEGER PRIMARY KEY, subject TEXT, predicate TEXT, value TEXT, lang TEXT, datatype TEXT);
+CREATE VIRTUAL TABLE text USING fts5(stems, words, content='', tokenize='unicode61 remove_diacritics 0');
+"""
+_SEARCH = """
+SELECT literal.id, subject, predicate, value, lang, datatype, -bm25(text) AS score
+FROM text JOIN literal ON literal.id = text.rowid
+WHERE text MATCH ? AND (? IS NULL OR lower(lang) = ? OR lower(lang) LIKE ? || '-%') AND (? IS NULL OR predicate = ?)
+"""
+
+
+def fold(word: str) -> str:
+    """``word`` in lower case without diacritics.
+
+    >>> fold("Geïnformeerd")
+    'geinformeerd'
+    """
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=2)
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer(language)
+
+
+def _language(lang: str | None) -> str:
+    """The stemmer for a literal's language tag: English for ``en``, Dutch for everything else."""
+    return "english" if lang and lang.lower().split("-")[0] == "en" else "dutch"
+
+
+class _Stems:
+    """Stems of folded words, remembered: the vocabulary is small beside the number of words."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], str] = {}
+
+    def stem(self, word: str, language: str) -> str:
+        key = (word, language)
+        stem = self._known.get(key)
+        if stem is None:
+            stem = self._known[key] = _stemmer(language).stemWord(word)
+        return stem
+
+
+@dataclass(frozen=True)
+class TextHit:
+    """One statement whose text matches, with its BM25 score (higher is better)."""
+
+    subject: str
+    predicate: str
+    literal: Literal
+    score: float
+
+
+@dataclass(frozen=True)
+class _Term:
+    words: tuple[str, ...]  # folded
+    prefix: bool  # the last word is a prefix
+
+
+def parse_query(query: str) -> list[_Term]:
+    """The terms of a query: phrases (quoted, or a word that holds punctuation such as ``EU-wet``) and words.
+
+    >>> parse_query('Dwangarbeid "in de keten" ketenverantw* EU-wet')  # doctest: +NORMALIZE_WHITESPACE
+    [_Term(words=('dwangarbeid',), prefix=False), _Term(words=('in', 'de', 'keten'), prefix=False),
+     _Term(words=('ketenverantw',), prefix=True), _Term(words=('eu', 'wet'), prefix=False)]
+    """
+    terms: list[_Term] = []
+    for match in _QUERY_PART.finditer(query):
+        phrase, word = match.groups()
+        text = phrase if phrase is not None else word
+        words = tuple(fold(w) for w in _TOKEN.findall(text))
+        if words:
+            terms.append(_Term(words, prefix=phrase is None and word.endswith("*")))
+    return terms[:MAX_QUERY_TERMS]
+
+
+def _quoted(words: Iterable[str]) -> str:
+    return '"' + " ".join(words).replace('"', '""') + '"'
+
+
+class TextIndex:
+    """The index of one dataset; :meth:`search` may be called from any thread."""
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+        self._stems = _Stems()
+        self.size = 0
+
+    @classmethod
+    def build(cls, statements: Iterable[tuple[str, str, Literal]]) -> TextIndex:
+        """The index of ``(subject IRI, predicate IRI, literal)`` statements."""
+        index = cls()
+        rows, texts = [], []
+        for number, (subject, predicate, literal) in enumerate(statements, start=1):
+            language = _language(literal.language)
+            words = [fold(w) for w in _TOKEN.findall(literal.value)]
+            stems = [index._stems.stem(w, language) for w in words]
+            rows.append((number, subject, predicate, literal.value, literal.language, literal.datatype.value))
+            texts.append((number, " ".join(stems), " ".join(words)))
+        with index._db:
+            index._db.executemany("INSERT INTO literal VALUES (?, ?, ?, ?, ?, ?)", rows)
+            index._db.executemany("INSERT INTO text(rowid, stems, words) VALUES (?, ?, ?)", texts)
+            index._db.execute("INSERT INTO text(text) VALUES ('optimize')")
+        index.size = len(rows)
+        return index
+
+    @classmethod
+    def from_triples(cls, triples: Iterable[Triple]) -> TextIndex:
+        """The index of the triples with an IRI subject and a string object (``queries/text-literals.rq``)."""
+        return cls.build(
+            (t.subject.value, t.predicate.value, t.object)
+            for t in triples
+            if isinstance(t.subject, NamedNode) and isinstance(t.object, Literal)
+        )
+
+    def _stems_of(self, words: Iterable[str]) -> list[str]:
+        """The phrase ``words`` as FTS5 alternatives: stemmed as Dutch, or as English."""
+        words = list(words)
+        forms = {" ".join(self._stems.stem(w, language) for w in words): None for language in ("dutch", "english")}
+        return [_quoted(form.split(" ")) for form in forms]
+
+    def _expression(self, term: _Term) -> str:
+        if term.prefix:
+            return f"words : {_quoted(term.words)} *"
+        return "stems : (" + " OR ".join(self._stems_of(term.words)) + ")"
+
+    def search(
+        self, query: str, *, language: str | None = None, predicate: str | None = None, limit: int | None = None
+    ) -> list[TextHit]:
+        """The statements matching ``query``, best first (ties in load order); ``language``: only text
+        tagged with it (or a subtag of it); ``predicate``: only the text of that predicate."""
+        terms = parse_query(query)
+        if not terms:
+            return []
+        lang = language.lower() if language else None
+        expression = " AND ".join(self._expression(t) for t in terms)
+        with self._lock:
+            found = self._db.execute(_SEARCH, (expression, lang, lang, lang, predicate, predicate)).fetchall()
+            plain = [t for t in terms if not t.prefix]
+            phrased: set[int] = set()
+            if len(plain) == len(terms) and len(terms) > 1:  # several words: as one phrase, they rank first
+                words = tuple(w for t in terms for w in t.words)
+                phrase = "stems : (" + " OR ".join(self._stems_of(words)) + ")"
+                phrased = {row[0] for row in self._db.execute("SELECT rowid FROM text WHERE text MATCH ?", (phrase,))}
+        bonus = max((row[6] for row in found if row[0] not in phrased), default=0.0) + 1.0
+        hits = [
+            (
+                (score + bonus if number in phrased else score),
+                number,
+                TextHit(
+                    subject,
+                    predicate,
+                    Literal(value, language=lang_tag) if lang_tag else Literal(value, datatype=NamedNode(datatype)),
+                    0.0,
+                ),
+            )
+            for number, subject, predicate, value, lang_tag, datatype, score in found
+        ]
+        hits.sort(key=lambda h: (-round(h[0], 6), h[1]))
+        chosen = hits if limit is None else hits[:limit]
+        return [TextHit(h.subject, h.predicate, h.literal, round(score, 6)) for score, _, h in chosen]
+
+    def highlight(self, text: str, query: str) -> list[tuple[str, bool]]:
+        """``text`` cut into parts, each marked whether it is a word the query matches.
+
+        >>> TextIndex().highlight("Ketens en <b>dwangarbeid</b>", "keten dwang*")
+        [('Ketens', True), (' en <b>', False), ('dwangarbeid', True), ('</b>', False)]
+        """
+        terms = parse_query(query)
+        prefixes = tuple(t.words[-1] for t in terms if t.prefix)
+        whole = {w for t in terms for w in (t.words[:-1] if t.prefix else t.words)}
+        stems = {self._stems.stem(w, lang) for w in whole for lang in ("dutch", "english")}
+        parts: list[tuple[str, bool]] = []
+        at = 0
+        for match in _TOKEN.finditer(text):
+            word = fold(match.group())
+            hit = word.startswith(prefixes) if prefixes else False
+            hit = hit or any(self._stems.stem(word, lang) in stems for lang in ("dutch", "english"))
+            if hit:
+                if match.start() > at:
+                    parts.append((text[at : match.start()], False))
+                parts.append((match.group(), True))
+                at = match.end()
+        if at < len(text):
+            parts.append((text[at:], False))
+        return parts
