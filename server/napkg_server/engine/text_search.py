@@ -15,7 +15,8 @@ The forms (as Apache Jena's ``text:query``; the object is a string in the index'
 * the object may be a list ``(rdfs:label "q" 20)``: only that predicate's text, at most 20 hits.
 
 At most :data:`MAX_HITS` hits (the best) per pattern unless the list gives a limit. The pattern must be a triple
-of its own (ended by ``.`` or ``}``), not part of a ``;`` or ``,`` list.
+of its own (ended by ``.`` or ``}``), or the first of a ``;`` list after a single variable
+(``?s nap:textSearch "q" ; a nap:Explanation``), not a later one.
 
 >>> from pyoxigraph import Literal
 >>> from napkg_server.data.text_index import TextIndex
@@ -83,6 +84,7 @@ class _Pattern:
     language: str | None
     predicate: str | None
     limit: int
+    continued: bool = False  # ``?s nap:textSearch "q" ; more``: the subject goes on after the VALUES
 
 
 class _Reader:
@@ -110,6 +112,8 @@ class _Reader:
         tokens = self.tokens
         if at == 0 or at + 1 >= len(tokens):
             raise TextSearchError(f"nap:textSearch needs a subject and an object: {FORM}.")
+        if tokens[at - 1].text in (";", ","):  # a predicate of an earlier subject
+            raise TextSearchError(f"write nap:textSearch as a triple pattern of its own: {FORM}.")
         # The subject: a variable, or a list of one to three variables.
         first = at - 1
         if tokens[first].text == ")":
@@ -150,9 +154,12 @@ class _Reader:
                 last += 1
             if last >= len(tokens) or tokens[last].text != ")":
                 raise TextSearchError('the object list of nap:textSearch is ([predicate] "words" [limit]).')
-        if last + 1 < len(tokens) and tokens[last + 1].text in (";", ","):
+        continued = last + 1 < len(tokens) and tokens[last + 1].text == ";" and tokens[first].kind == "variable"
+        if continued:
+            last += 1
+        elif last + 1 < len(tokens) and tokens[last + 1].text in (";", ","):
             raise TextSearchError(f"write nap:textSearch as a triple pattern of its own: {FORM}.")
-        return _Pattern(tokens[first].start, tokens[last].end, variables, text, language, predicate, limit)
+        return _Pattern(tokens[first].start, tokens[last].end, variables, text, language, predicate, limit, continued)
 
 
 def _values(variables: tuple[str, ...], hits: list[TextHit]) -> str:
@@ -181,7 +188,8 @@ def rewrite(query: str, index: TextIndex) -> str:
         return query
     for pattern in reversed(_Reader(query).patterns()):
         hits = index.search(pattern.query, language=pattern.language, predicate=pattern.predicate, limit=pattern.limit)
-        query = query[: pattern.start] + _values(pattern.variables, hits) + query[pattern.end :]
+        values = _values(pattern.variables, hits) + (f" {pattern.variables[0]}" if pattern.continued else "")
+        query = query[: pattern.start] + values + query[pattern.end :]
     return query
 
 
