@@ -59,6 +59,7 @@ class Card:
 
 @dataclass
 class FacetValue:
+    iri: str
     label: str
     count: int
     href: str
@@ -214,7 +215,7 @@ async def search(request: Request, web: Web) -> Response:
             values = chosen.get(facet, ())
             toggled = {**chosen, facet: tuple(v for v in values if v != iri) if picked else (*values, iri)}
             label = web.lookup.link(iri, lang).label or key
-            entries.append(FacetValue(label, counts.get(iri, 0), url(toggled), picked))
+            entries.append(FacetValue(iri, label, counts.get(iri, 0), url(toggled), picked))
         entries.sort(key=lambda e: natural(e.label))
         title = FACETS[facet][0 if lang == "nl" else 1]
         groups.append({"name": facet, "title": title, "values": entries})
