@@ -72,13 +72,15 @@ def window(parts: Parts, width: int = WIDTH) -> Parts:
     >>> window([("a" * 200, False), ("x", True), ("b" * 200, False)], 3)
     [('… aaa', False), ('x', True), ('bbb …', False)]
     """
+    if not parts:
+        return []
     at = 0
     for i, (_, hit) in enumerate(parts):
         if hit:
             at = i
             break
     before = "".join(p for p, _ in parts[:at])
-    after = "".join(p for p, _ in parts[at + 1 :]) if parts else ""
+    after = "".join(p for p, _ in parts[at + 1 :])
     if not parts[at][1]:  # no match (only the words of a phrase elsewhere): the start of the text
         return [(_cut_end(before + parts[at][0] + after, 2 * width), False)]
     cut: Parts = []

@@ -12,7 +12,7 @@ from napkg_graph.config import BuildSettings
 from napkg_graph.pipeline import BuildResult
 from napkg_graph.publish_remote import publish, read_graphs, union_payload
 
-from tests.support.live_server import LiveServer, live_server
+from tests.support.live_server import live_server
 from tests.support.oxigraph import oxigraph_server
 
 pytestmark = pytest.mark.slow
@@ -41,10 +41,9 @@ def remote_client(
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph-text"), timeout=10) as oxigraph:
         with httpx.Client(timeout=60) as http:
             publish(oxigraph.store_url, [*read_graphs(trig), union_payload(trig)], client=http)
-        server: LiveServer
-        with live_server(args=["--remote", oxigraph.query_url, "--max-concurrent-queries", "2"]) as server:
-            with httpx.Client(base_url=server.base_url, timeout=30) as client:
-                yield client
+        args = ["--remote", oxigraph.query_url, "--max-concurrent-queries", "2"]
+        with live_server(args=args) as server, httpx.Client(base_url=server.base_url, timeout=30) as client:
+            yield client
 
 
 @pytest.mark.parametrize("query", QUERIES)

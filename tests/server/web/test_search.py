@@ -179,8 +179,12 @@ def test_an_unknown_facet_value_is_a_400_naming_the_known_ones(
     assert message in response.text
 
 
-def test_the_home_pages_search_box_leads_here(client: httpx.Client) -> None:
+def test_the_home_page_searches_and_browses_here(client: httpx.Client) -> None:
     home = page(client, "/")
-    assert re.search(
-        r'<form class="search" method="get" action="/zoeken" role="search">\s*<input type="search" name="q"', home
+    form = re.search(
+        r'<form method="get" action="/zoeken" class="search-large home-search" role="search">(.*?)</form>',
+        home,
+        re.DOTALL,
     )
+    assert form and '<input type="search" name="q"' in form.group(1)
+    assert '<a href="/zoeken">Alle actiepunten filteren op pijler' in home
