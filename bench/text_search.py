@@ -70,7 +70,7 @@ def run(store: Store, index: TextIndex, form: str, query: str) -> tuple[float, i
         query = rewrite(query, index)
     if form == "function":
         options["custom_functions"] = {NamedNode("urn:napkg-bench:textMatch"): text_match(index)}
-    rows = sum(1 for _ in store.query(query, **options))  # type: ignore[arg-type, union-attr]
+    rows = len(list(store.query(query, **options)))  # type: ignore[arg-type, union-attr]
     return (time.perf_counter() - start) * 1000, rows
 
 
