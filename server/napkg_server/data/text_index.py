@@ -49,6 +49,8 @@ _TOKEN = re.compile(r"[^\W_]+")
 # A query: quoted phrases, or runs of anything else but spaces and quotes.
 _QUERY_PART = re.compile(r'"([^"]*)"?|([^\s"]+)')
 MAX_QUERY_TERMS = 32
+# The combining marks NFKD splits off letters (the Unicode blocks of combining diacritics).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SCHEMA = """
 CREATE TABLE literal(id INTEGER PRIMARY KEY, subject TEXT, predicate TEXT, value TEXT, lang TEXT, datatype TEXT);
 CREATE VIRTUAL TABLE text USING fts5(stems, words, content='', tokenize='unicode61 remove_diacritics 0');
@@ -60,14 +62,16 @@ WHERE text MATCH ? AND (? IS NULL OR lower(lang) = ? OR lower(lang) LIKE ? || '-
 """
 
 
-def fold(word: str) -> str:
-    """``word`` in lower case without diacritics.
+def fold(text: str) -> str:
+    """``text`` in lower case without diacritics (ASCII text, most of it, takes the short way).
 
-    >>> fold("Geïnformeerd")
-    'geinformeerd'
+    >>> fold("Geïnformeerd, ÉÉN")
+    'geinformeerd, een'
     """
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", lowered))
 
 
 @lru_cache(maxsize=2)
@@ -84,14 +88,17 @@ class _Stems:
     """Stems of folded words, remembered: the vocabulary is small beside the number of words."""
 
     def __init__(self) -> None:
-        self._known: dict[tuple[str, str], str] = {}
+        self._known: dict[str, dict[str, str]] = {"dutch": {}, "english": {}}
 
     def stem(self, word: str, language: str) -> str:
-        key = (word, language)
-        stem = self._known.get(key)
-        if stem is None:
-            stem = self._known[key] = _stemmer(language).stemWord(word)
-        return stem
+        return self.stems([word], language)[0]
+
+    def stems(self, words: list[str], language: str) -> list[str]:
+        known = self._known[language]
+        new = [w for w in words if w not in known]
+        if new:
+            known.update(zip(new, _stemmer(language).stemWords(new), strict=True))
+        return [known[w] for w in words]
 
 
 @dataclass(frozen=True)
@@ -121,7 +128,7 @@ def parse_query(query: str) -> list[_Term]:
     for match in _QUERY_PART.finditer(query):
         phrase, word = match.groups()
         text = phrase if phrase is not None else word
-        words = tuple(fold(w) for w in _TOKEN.findall(text))
+        words = tuple(_TOKEN.findall(fold(text)))
         if words:
             terms.append(_Term(words, prefix=phrase is None and word.endswith("*")))
     return terms[:MAX_QUERY_TERMS]
@@ -146,10 +153,11 @@ class TextIndex:
         """The index of ``(subject IRI, predicate IRI, literal)`` statements."""
         index = cls()
         rows, texts = [], []
+        stems_of = index._stems.stems
         for number, (subject, predicate, literal) in enumerate(statements, start=1):
             language = _language(literal.language)
-            words = [fold(w) for w in _TOKEN.findall(literal.value)]
-            stems = [index._stems.stem(w, language) for w in words]
+            words = _TOKEN.findall(fold(literal.value))
+            stems = stems_of(words, language)
             rows.append((number, subject, predicate, literal.value, literal.language, literal.datatype.value))
             texts.append((number, " ".join(stems), " ".join(words)))
         with index._db:

@@ -22,9 +22,9 @@ of its own (ended by ``.`` or ``}``), or the first of a ``;`` list after a singl
 >>> from napkg_server.data.text_index import TextIndex
 >>> index = TextIndex.build([("urn:a", "urn:p", Literal("Dwangarbeid", language="nl"))])
 >>> print(rewrite('PREFIX nap: <https://w3id.org/nap-kg/def/> SELECT * { ?s nap:textSearch "dwangarbeid" }', index))
-PREFIX nap: <https://w3id.org/nap-kg/def/> SELECT * { VALUES ?s { <urn:a> } }
+PREFIX nap: <https://w3id.org/nap-kg/def/> SELECT * { { SELECT * { VALUES ?s { <urn:a> } } } }
 >>> print(rewrite('SELECT * { (?s ?n ?t) <https://w3id.org/nap-kg/def/textSearch> "x" . }', index))
-SELECT * { VALUES (?s ?n ?t) { } . }
+SELECT * { { SELECT * { VALUES (?s ?n ?t) { } } } . }
 """
 
 from __future__ import annotations
@@ -165,16 +165,21 @@ class _Reader:
 def _values(variables: tuple[str, ...], hits: list[TextHit]) -> str:
     """The hits as a VALUES block for ``variables`` (subject, score, text), each row once, best first."""
     rows: dict[tuple[str, ...], None] = {}
+    subjects: set[str] = set()
     for hit in hits:
+        if len(variables) < 3 and hit.subject in subjects:
+            continue  # ?s or (?s ?score): a subject once, with its best score (hits come best first)
+        subjects.add(hit.subject)
         score = str(Literal(f"{hit.score:.6f}", datatype=_XSD_DECIMAL))
-        row = (str(NamedNode(hit.subject)), score, str(hit.literal))[: len(variables)]
-        if len(variables) == 2 and any(r[0] == row[0] for r in rows):
-            continue  # (?s ?score): a subject once, with its best score (hits come best first)
-        rows.setdefault(row, None)
+        rows.setdefault((str(NamedNode(hit.subject)), score, str(hit.literal))[: len(variables)], None)
     if len(variables) == 1:
-        return f"VALUES {variables[0]} {{ " + "".join(r[0] + " " for r in rows) + "}"
-    body = "".join("(" + " ".join(r) + ") " for r in rows)
-    return f"VALUES ({' '.join(variables)}) {{ {body}}}"
+        values = f"VALUES {variables[0]} {{ " + "".join(r[0] + " " for r in rows) + "}"
+    else:
+        body = "".join("(" + " ".join(r) + ") " for r in rows)
+        values = f"VALUES ({' '.join(variables)}) {{ {body}}}"
+    # In a subquery, because the engine joins a VALUES block of a group by a nested loop (5,000 subjects against
+    # 20,000 solutions: 8 s) and a subquery by hashing (0.1 s); the answers are the same.
+    return f"{{ SELECT * {{ {values} }} }}"
 
 
 def mentions_text_search(query: str) -> bool:

@@ -36,19 +36,20 @@ INDEX = TextIndex.build(
 
 def test_a_subject_variable_becomes_the_values_of_the_matching_subjects() -> None:
     query = PREFIX + 'SELECT ?s { ?s nap:textSearch "keten" . ?s ?p ?o }'
-    assert rewrite(query, INDEX) == PREFIX + "SELECT ?s { VALUES ?s { <urn:a> } . ?s ?p ?o }"
+    assert rewrite(query, INDEX) == PREFIX + "SELECT ?s { { SELECT * { VALUES ?s { <urn:a> } } } . ?s ?p ?o }"
 
 
 def test_a_subject_variable_may_go_on_with_more_predicates() -> None:
     query = PREFIX + 'SELECT ?s { ?s nap:textSearch "keten" ; ?p ?o }'
-    assert rewrite(query, INDEX) == PREFIX + "SELECT ?s { VALUES ?s { <urn:a> } ?s ?p ?o }"
+    assert rewrite(query, INDEX) == PREFIX + "SELECT ?s { { SELECT * { VALUES ?s { <urn:a> } } } ?s ?p ?o }"
 
 
 def test_the_list_forms_bind_score_and_text_as_stored() -> None:
     query = 'SELECT * { (?s ?score ?text) <https://w3id.org/nap-kg/def/textSearch> "labour" }'
     (hit,) = INDEX.search("labour")
     score = f'"{hit.score:.6f}"^^<http://www.w3.org/2001/XMLSchema#decimal>'
-    expected = f'SELECT * {{ VALUES (?s ?score ?text) {{ (<urn:b> {score} "Forced labour \\"quoted\\""@en) }} }}'
+    row = f'(<urn:b> {score} "Forced labour \\"quoted\\""@en)'
+    expected = f"SELECT * {{ {{ SELECT * {{ VALUES (?s ?score ?text) {{ {row} }} }} }} }}"
     assert rewrite(query, INDEX) == expected
 
 
@@ -56,11 +57,11 @@ def test_the_object_list_restricts_predicate_language_and_number() -> None:
     both = PREFIX + 'SELECT * { ?s nap:textSearch ("{}") }'
     assert "<urn:a>" in rewrite(both.replace("{}", "in"), INDEX)
     only_label = PREFIX + 'SELECT * { ?s nap:textSearch (<urn:text> "dwangarbeid") }'
-    assert rewrite(only_label, INDEX) == PREFIX + "SELECT * { VALUES ?s { } }"
+    assert rewrite(only_label, INDEX) == PREFIX + "SELECT * { { SELECT * { VALUES ?s { } } } }"
     english = PREFIX + 'SELECT * { ?s nap:textSearch "dwangarbeid"@en }'
-    assert rewrite(english, INDEX) == PREFIX + "SELECT * { VALUES ?s { } }"
+    assert rewrite(english, INDEX) == PREFIX + "SELECT * { { SELECT * { VALUES ?s { } } } }"
     limited = PREFIX + 'SELECT * { ?s nap:textSearch ("dwangarbeid"@nl 0) }'
-    assert rewrite(limited, INDEX) == PREFIX + "SELECT * { VALUES ?s { } }"
+    assert rewrite(limited, INDEX) == PREFIX + "SELECT * { { SELECT * { VALUES ?s { } } } }"
 
 
 def test_text_that_only_mentions_the_name_is_left_alone() -> None:
