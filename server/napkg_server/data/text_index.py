@@ -6,8 +6,9 @@ diacritics are folded (``geïnformeerd`` is ``geinformeerd``). Two columns: the 
 and the folded words themselves, for prefixes (a stem is not a prefix of the word's longer forms).
 
 The index lives in the server process, in memory, built once per loaded dataset (at start-up and on every
-reload, beside the store) from ``queries/text-literals.rq``; the query workers never see it, because a query
-that searches text is rewritten before it is sent (:mod:`napkg_server.engine.text_search`).
+reload, beside the store) from ``queries/text-literals.rq``; an on-disk store (``--store``) keeps it in a file
+beside its data, written when the data is loaded and reopened read-only at each start. The query workers never
+see it: a query that searches text is rewritten before it is sent (:mod:`napkg_server.engine.text_search`).
 
 The query language (what ``nap:textSearch`` and ``/zoeken?q=`` take):
 
@@ -40,6 +41,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type information
 from pyoxigraph import Literal, NamedNode, Triple
@@ -165,6 +167,28 @@ class TextIndex:
             index._db.executemany("INSERT INTO text(rowid, stems, words) VALUES (?, ?, ?)", texts)
             index._db.execute("INSERT INTO text(text) VALUES ('optimize')")
         index.size = len(rows)
+        return index
+
+    def save(self, path: Path) -> None:
+        """Write the index to the SQLite file ``path`` (replaced whole: written beside it, then renamed)."""
+        partial = path.with_name(path.name + ".partial")
+        partial.unlink(missing_ok=True)
+        target = sqlite3.connect(partial)
+        try:
+            with self._lock:
+                self._db.backup(target)
+        finally:
+            target.close()
+        partial.replace(path)
+
+    @classmethod
+    def open(cls, path: Path) -> TextIndex:
+        """The index :meth:`save` wrote to ``path``, opened read-only (nothing is rebuilt)."""
+        index = cls.__new__(cls)
+        index._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        index._lock = threading.Lock()
+        index._stems = _Stems()
+        (index.size,) = index._db.execute("SELECT count(*) FROM literal").fetchone()
         return index
 
     @classmethod

@@ -4,13 +4,18 @@ restrictions; and on the real data, built from the store as the server builds it
 from __future__ import annotations
 
 import re
+import sqlite3
+from pathlib import Path
 
 import pyoxigraph
 import pytest
 from napkg_graph.config import BuildSettings
 from napkg_graph.iris import Iris
+from napkg_graph.pipeline import BuildResult
+from napkg_server.data.disk_store import TEXT_INDEX, load_into
 from napkg_server.data.store import text_index_of
 from napkg_server.data.text_index import TextIndex
+from napkg_server.settings import DataSource
 from pyoxigraph import Literal
 
 P = "urn:p"
@@ -125,3 +130,25 @@ def test_action_point_5s_ketenverantwoordelijkheid_is_found_from_ketenverantwoor
         and re.search(r"\bketenverantwoordelijk", q.object.value, re.IGNORECASE)
     }
     assert hits == expected
+
+
+def test_an_on_disk_store_keeps_its_index_and_reopens_it_without_rebuilding(
+    built: BuildResult, settings: BuildSettings, real: TextIndex, tmp_path: Path
+) -> None:
+    directory = tmp_path / "store"
+    load_into(directory, [DataSource(settings.dist / "nap-kg.trig")], settings.base_iri)
+    saved = directory / TEXT_INDEX
+    assert saved.is_file()
+    reopened = TextIndex.open(saved)
+    assert reopened.size == real.size
+    for query in ("dwangarbeid", '"gepaste zorgvuldigheid"', "ketenverantw*"):
+        # The same hits and scores; ties may come in another order (the on-disk store's order of statements).
+        assert sorted(map(str, reopened.search(query))) == sorted(map(str, real.search(query)))
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        reopened._db.execute("DELETE FROM literal")
+    # Loading other data replaces it: the index of the old data is not left behind.
+    other = tmp_path / "other.nt"
+    other.write_text('<https://example.org/a> <https://example.org/p> "Een zeldzaamheidswoord"@nl .\n')
+    load_into(directory, [DataSource(other)], settings.base_iri)
+    assert [h.subject for h in TextIndex.open(saved).search("zeldzaamheidswoord")] == ["https://example.org/a"]
+    assert TextIndex.open(saved).search("dwangarbeid") == []
