@@ -58,10 +58,11 @@ CREATE TABLE literal(id INTEGER PRIMARY KEY, subject TEXT, predicate TEXT, value
 CREATE VIRTUAL TABLE text USING fts5(stems, words, content='', tokenize='unicode61 remove_diacritics 0');
 """
 _SEARCH = """
-SELECT literal.id, subject, predicate, value, lang, datatype, -bm25(text) AS score
+SELECT literal.id, -bm25(text)
 FROM text JOIN literal ON literal.id = text.rowid
 WHERE text MATCH ? AND (? IS NULL OR lower(lang) = ? OR lower(lang) LIKE ? || '-%') AND (? IS NULL OR predicate = ?)
 """
+_ROWS = "SELECT id, subject, predicate, value, lang, datatype FROM literal WHERE id IN"
 
 
 def fold(text: str) -> str:
@@ -134,6 +135,12 @@ def parse_query(query: str) -> list[_Term]:
         if words:
             terms.append(_Term(words, prefix=phrase is None and word.endswith("*")))
     return terms[:MAX_QUERY_TERMS]
+
+
+def _hit(row: tuple[str, str, str, str | None, str], score: float) -> TextHit:
+    subject, predicate, value, lang, datatype = row
+    literal = Literal(value, language=lang) if lang else Literal(value, datatype=NamedNode(datatype))
+    return TextHit(subject, predicate, literal, score)
 
 
 def _quoted(words: Iterable[str]) -> str:
@@ -215,37 +222,33 @@ class TextIndex:
         self, query: str, *, language: str | None = None, predicate: str | None = None, limit: int | None = None
     ) -> list[TextHit]:
         """The statements matching ``query``, best first (ties in load order); ``language``: only text
-        tagged with it (or a subtag of it); ``predicate``: only the text of that predicate."""
+        tagged with it (or a subtag of it); ``predicate``: only the text of that predicate; at most ``limit``."""
         terms = parse_query(query)
         if not terms:
             return []
         lang = language.lower() if language else None
         expression = " AND ".join(self._expression(t) for t in terms)
         with self._lock:
+            # Numbers and scores first, the texts only of the hits kept: a common word matches much of the data.
             found = self._db.execute(_SEARCH, (expression, lang, lang, lang, predicate, predicate)).fetchall()
-            plain = [t for t in terms if not t.prefix]
             phrased: set[int] = set()
-            if len(plain) == len(terms) and len(terms) > 1:  # several words: as one phrase, they rank first
+            if all(not t.prefix for t in terms) and len(terms) > 1:  # several words: as one phrase, they rank first
                 words = tuple(w for t in terms for w in t.words)
                 phrase = "stems : (" + " OR ".join(self._stems_of(words)) + ")"
                 phrased = {row[0] for row in self._db.execute("SELECT rowid FROM text WHERE text MATCH ?", (phrase,))}
-        bonus = max((row[6] for row in found if row[0] not in phrased), default=0.0) + 1.0
-        hits = [
-            (
-                (score + bonus if number in phrased else score),
-                number,
-                TextHit(
-                    subject,
-                    predicate,
-                    Literal(value, language=lang_tag) if lang_tag else Literal(value, datatype=NamedNode(datatype)),
-                    0.0,
-                ),
-            )
-            for number, subject, predicate, value, lang_tag, datatype, score in found
-        ]
-        hits.sort(key=lambda h: (-round(h[0], 6), h[1]))
-        chosen = hits if limit is None else hits[:limit]
-        return [TextHit(h.subject, h.predicate, h.literal, round(score, 6)) for score, _, h in chosen]
+            bonus = max((score for number, score in found if number not in phrased), default=0.0) + 1.0
+            ranked = sorted(
+                ((round(score + bonus if number in phrased else score, 6), number) for number, score in found),
+                key=lambda h: (-h[0], h[1]),
+            )[:limit]
+            rows: dict[int, tuple[str, str, str, str | None, str]] = {}
+            numbers = [number for _, number in ranked]
+            for at in range(0, len(numbers), 500):
+                chunk = numbers[at : at + 500]
+                marks = ",".join("?" * len(chunk))
+                for number, *row in self._db.execute(f"{_ROWS} ({marks})", chunk):
+                    rows[number] = tuple(row)
+        return [_hit(rows[number], score) for score, number in ranked]
 
     def highlight(self, text: str, query: str) -> list[tuple[str, bool]]:
         """``text`` cut into parts, each marked whether it is a word the query matches.

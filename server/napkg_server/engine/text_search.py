@@ -14,9 +14,9 @@ The forms (as Apache Jena's ``text:query``; the object is a string in the index'
 * ``(?s ?score ?text) nap:textSearch "q"``: each matching text (the literal as stored) with its score;
 * the object may be a list ``(rdfs:label "q" 20)``: only that predicate's text, at most 20 hits.
 
-At most :data:`MAX_HITS` hits (the best) per pattern unless the list gives a limit. The pattern must be a triple
-of its own (ended by ``.`` or ``}``), or the first of a ``;`` list after a single variable
-(``?s nap:textSearch "q" ; a nap:Explanation``), not a later one.
+At most :data:`MAX_HITS` hits (the best) per pattern, fewer if the list says so; at most :data:`MAX_PATTERNS`
+patterns per query. The pattern must be a triple of its own (ended by ``.`` or ``}``), or the first of a ``;``
+list after a single variable (``?s nap:textSearch "q" ; a nap:Explanation``), not a later one.
 
 >>> from pyoxigraph import Literal
 >>> from napkg_server.data.text_index import TextIndex
@@ -43,6 +43,7 @@ from napkg_server.sparql.answers import QueryExecutor
 NAP_NS = "https://w3id.org/nap-kg/def/"
 TEXT_SEARCH = NAP_NS + "textSearch"
 MAX_HITS = 10_000
+MAX_PATTERNS = 16  # per query: each may put MAX_HITS rows into the query text
 _XSD_DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 FORM = '?s nap:textSearch "words", (?s ?score) nap:textSearch "words" or (?s ?score ?text) nap:textSearch "words"'
@@ -150,7 +151,7 @@ class _Reader:
         if listed:
             last += 1
             if last < len(tokens) and tokens[last].text.isdigit():
-                limit = int(tokens[last].text)
+                limit = min(int(tokens[last].text), MAX_HITS)
                 last += 1
             if last >= len(tokens) or tokens[last].text != ")":
                 raise TextSearchError('the object list of nap:textSearch is ([predicate] "words" [limit]).')
@@ -191,7 +192,10 @@ def rewrite(query: str, index: TextIndex) -> str:
     """``query`` with each ``nap:textSearch`` pattern replaced by the VALUES of its hits."""
     if not mentions_text_search(query):
         return query
-    for pattern in reversed(_Reader(query).patterns()):
+    patterns = _Reader(query).patterns()
+    if len(patterns) > MAX_PATTERNS:
+        raise TextSearchError(f"at most {MAX_PATTERNS} nap:textSearch patterns per query; this one has {len(patterns)}")
+    for pattern in reversed(patterns):
         hits = index.search(pattern.query, language=pattern.language, predicate=pattern.predicate, limit=pattern.limit)
         values = _values(pattern.variables, hits) + (f" {pattern.variables[0]}" if pattern.continued else "")
         query = query[: pattern.start] + values + query[pattern.end :]

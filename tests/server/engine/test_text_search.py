@@ -16,7 +16,7 @@ from napkg_graph.letter import read_paragraphs
 from napkg_graph.pipeline import BuildResult
 from napkg_graph.sources import load_sources
 from napkg_server.data.text_index import TextIndex
-from napkg_server.engine.text_search import MAX_HITS, TextSearchError, rewrite
+from napkg_server.engine.text_search import MAX_HITS, MAX_PATTERNS, TextSearchError, rewrite
 from pyoxigraph import Literal
 
 from tests.support.live_server import LiveServer, live_server
@@ -62,6 +62,8 @@ def test_the_object_list_restricts_predicate_language_and_number() -> None:
     assert rewrite(english, INDEX) == PREFIX + "SELECT * { { SELECT * { VALUES ?s { } } } }"
     limited = PREFIX + 'SELECT * { ?s nap:textSearch ("dwangarbeid"@nl 0) }'
     assert rewrite(limited, INDEX) == PREFIX + "SELECT * { { SELECT * { VALUES ?s { } } } }"
+    unbounded = PREFIX + 'SELECT * { ?s nap:textSearch ("dwangarbeid" 99999999999999999999) }'  # capped, not refused
+    assert rewrite(unbounded, INDEX) == PREFIX + "SELECT * { { SELECT * { VALUES ?s { <urn:a> } } } }"
 
 
 def test_text_that_only_mentions_the_name_is_left_alone() -> None:
@@ -83,6 +85,10 @@ def test_text_that_only_mentions_the_name_is_left_alone() -> None:
         ("SELECT * { ?s nap:textSearch ?q }", "as a string"),
         ('SELECT * { (?a ?b ?c ?d) nap:textSearch "x" }', "one to three variables"),
         ('SELECT * { ?s nap:textSearch ("x" ?n) }', "([predicate]"),
+        (
+            "SELECT * { " + '?s nap:textSearch "x" . ' * (MAX_PATTERNS + 1) + "}",
+            f"at most {MAX_PATTERNS} nap:textSearch",
+        ),
     ],
 )
 def test_a_pattern_it_cannot_answer_is_refused_with_the_forms_it_takes(query: str, message: str) -> None:
