@@ -10,6 +10,7 @@ values are links. Texts not belonging to an action point are listed below the ca
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from dataclasses import dataclass, field
@@ -129,12 +130,12 @@ def _selection(request: Request, facets: Facets) -> dict[str, tuple[str, ...]]:
     return chosen
 
 
-def _text_hits(index: TextIndex | None, term: str) -> list[TextHit]:
+async def _text_hits(index: TextIndex | None, term: str) -> list[TextHit]:
     if not term:
         return []
     if index is None:
         raise HttpProblem(503, "Text search is not available: the data has no text index.")
-    return index.search(term)
+    return await asyncio.to_thread(index.search, term)  # a common word at scale takes a while: off the loop
 
 
 async def _cards(web: WebContext, lang: str, term: str, hits: list[TextHit]) -> tuple[list[Card], list[TextHit]]:
@@ -193,7 +194,7 @@ async def search(request: Request, web: Web) -> Response:
     term = clean_term(request.query_params.get("q"))
     facets = await _facets(web)
     chosen = _selection(request, facets)
-    hits = _text_hits(web.text, term)
+    hits = await _text_hits(web.text, term)
     cards, others = await _cards(web, lang, term, hits)
     results = set(facets.narrow([c.link.iri for c in cards], chosen))
     cards = [c for c in cards if c.link.iri in results]
@@ -201,7 +202,7 @@ async def search(request: Request, web: Web) -> Response:
     if request.query_params.get("format") == "csv":
         return _csv(cards)
     keys = {iri: key for values in facets.values.values() for key, iri in values.items()}
-    lang_param = request.query_params.get("lang")
+    lang_param = lang if request.query_params.get("lang") else None  # kept in links when asked for, as chosen
 
     def url(selection: dict[str, tuple[str, ...]], fmt: str | None = None) -> str:
         href = state_url("/zoeken", term, selection, keys, lang_param)
@@ -234,6 +235,7 @@ async def search(request: Request, web: Web) -> Response:
         clear_url=url({}),
         csv_url=url(chosen, "csv"),
         others=other_links,
+        lang_param=lang_param,
     )
 
 

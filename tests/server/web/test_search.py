@@ -188,3 +188,13 @@ def test_the_home_page_searches_and_browses_here(client: httpx.Client) -> None:
     )
     assert form and '<input type="search" name="q"' in form.group(1)
     assert '<a href="/zoeken">Alle actiepunten filteren op pijler' in home
+
+
+def test_a_language_asked_for_stays_in_every_link_and_the_form(client: httpx.Client) -> None:
+    text = client.get("/zoeken", params={"q": "keten", "lang": "en"}, headers={"Accept": BROWSER}).text
+    csv_link = re.search(r'<a href="([^"]+)" class="download"', text)
+    assert csv_link and html.unescape(csv_link.group(1)) == "/zoeken?q=keten&lang=en&format=csv"
+    assert '<input type="hidden" name="lang" value="en">' in text
+    assert all(html.unescape(href).endswith("&lang=en") for _, href, _, _ in VALUE.findall(text))
+    unknown = client.get("/zoeken", params={"q": "keten", "lang": "xx"}, headers={"Accept": BROWSER}).text
+    assert "lang=xx" not in unknown
