@@ -18,6 +18,7 @@ from napkg_server import reload
 from napkg_server.data.disk_store import open_disk_dataset
 from napkg_server.data.store import LoadedDataset, load_dataset
 from napkg_server.engine.result_cache import ResultCache
+from napkg_server.engine.text_search import TextSearchExecutor
 from napkg_server.http.access_log import AccessLogMiddleware, open_log
 from napkg_server.http.cors import ReadOnlyCORSMiddleware
 from napkg_server.http.head_requests import HeadAsGetMiddleware
@@ -33,7 +34,7 @@ from napkg_server.sparql.routes import EndpointContext, router, sparql_error_res
 from napkg_server.sparql.runner import QueryRunner
 from napkg_server.sparql.service_description import published_identity
 from napkg_server.templating import make_environment
-from napkg_server.web import dereference, downloads, pages, workbench
+from napkg_server.web import dereference, downloads, pages, search, workbench
 from napkg_server.web.competency import competency_examples
 from napkg_server.web.context import WebContext
 from napkg_server.web.queries import router as analysis_router  # saved questions: /queries
@@ -88,7 +89,8 @@ def create_app(settings: Settings) -> FastAPI:
     def install(dataset: LoadedDataset, pool: reload.Pool) -> None:
         """Point the app at ``dataset`` and its pool (at start-up, and on every reload)."""
         lookup = Lookup(dataset.store, mapping)
-        cached = ResultCache(pool, cache_bytes)
+        # nap:textSearch is rewritten from this dataset's text index before the cache and the pool see it.
+        cached = ResultCache(TextSearchExecutor(pool, dataset.text), cache_bytes)
         app.state.context = EndpointContext(
             executor=cached,
             dataset=dataset.info,
@@ -105,6 +107,7 @@ def create_app(settings: Settings) -> FastAPI:
             views=Views(runner, lookup),
             templates=templates,
             dist=settings.dist,
+            text=dataset.text,
         )
 
     # Handed to the lifespan once and let go, so that a reload frees the first data too (issue 13): a
@@ -136,6 +139,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(router)
     app.include_router(pages.router)
     app.include_router(workbench.router)
+    app.include_router(search.router)  # /zoeken
     app.include_router(analysis_router)
     app.include_router(dashboards_router)
     app.include_router(downloads.router)

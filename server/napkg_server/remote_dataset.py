@@ -18,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
 from napkg_server.data.store import DataLoadError, DatasetInfo, GraphStats, LoadedDataset, read_query
+from napkg_server.data.text_index import TextIndex
 from napkg_server.engine.evaluation import QueryAnswer, QueryJob
 from napkg_server.engine.remote import RemoteExecutor, RemoteUnavailableError
 from napkg_server.engine.workers import QueryTimeoutError
@@ -82,6 +83,9 @@ async def load_remote(executor: RemoteExecutor, base_iri: str) -> LoadedDataset:
         )
     statements = await _run(executor, "lookup-mirror", base_iri, graph=True)
     mirror = await asyncio.to_thread(_mirror, statements, graphs)  # off the event loop: it may be large
+    # The full-text index, local as in embedded mode: text search is rewritten into VALUES before the remote sees it.
+    texts = await _run(executor, "text-literals", base_iri, graph=True)
+    text = await asyncio.to_thread(TextIndex.from_triples, parse(texts, RdfFormat.N_TRIPLES))
     info = DatasetInfo(
         statements=sum(g.triples for g in graphs),
         named_graphs=tuple(sorted(graphs, key=lambda g: g.name)),
@@ -91,7 +95,7 @@ async def load_remote(executor: RemoteExecutor, base_iri: str) -> LoadedDataset:
         checksum=remote_checksum(executor.shown, graphs),
         files=(),
     )
-    return LoadedDataset(mirror, info)
+    return LoadedDataset(mirror, info, text)
 
 
 def fetch_remote(settings: Settings) -> LoadedDataset:

@@ -41,12 +41,15 @@ from napkg_server.data.store import (
     check_sources,
     describe_files,
     load_store,
+    text_index_of,
 )
+from napkg_server.data.text_index import TextIndex
 from napkg_server.settings import DataSource
 
 META = "napkg-store.json"
 LOCK = "napkg-store.lock"
 LOADING = "napkg-store.loading"
+TEXT_INDEX = "napkg-text.sqlite"  # the full-text index of the loaded data (napkg_server.data.text_index)
 FORMAT_VERSION = 2  # 2: the default graph holds the union of the named graphs (napkg_graph.union_graph)
 
 
@@ -153,6 +156,7 @@ def load_into(
     try:
         _write_atomically(directory / LOADING, json.dumps({"pid": os.getpid(), "started": time.time()}))
         (directory / META).unlink(missing_ok=True)  # a store without its description is not "loaded"
+        (directory / TEXT_INDEX).unlink(missing_ok=True)  # nor is the text index of earlier data kept
         try:
             store = Store(str(directory))
         except OSError as error:
@@ -162,6 +166,7 @@ def load_into(
             load_store(sources, base_iri, store)
             store.flush()
             info = describe_files(store, sources)
+            text_index_of(store).save(directory / TEXT_INDEX)  # so that reopening does not rebuild it
         finally:
             del store  # closes RocksDB before the read-only opens
         meta = {
@@ -223,4 +228,7 @@ def open_disk_dataset(directory: Path, sources: Sequence[DataSource], base_iri: 
     except BaseException:
         lock.release()
         raise
-    return LoadedDataset(store, info)  # type: ignore[arg-type]  # duck-typed: query, quads_for_pattern, ...
+    saved = directory / TEXT_INDEX
+    # Loaded by a version that kept no text index: built from the store at each start instead.
+    text = TextIndex.open(saved) if saved.is_file() else text_index_of(store)  # type: ignore[arg-type]
+    return LoadedDataset(store, info, text)  # type: ignore[arg-type]  # duck-typed: query, quads_for_pattern, ...

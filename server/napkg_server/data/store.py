@@ -16,9 +16,10 @@ from importlib import resources
 from pathlib import Path
 
 from napkg_graph.union_graph import union_into_default_graph
-from pyoxigraph import DefaultGraph, Literal, NamedNode, QuerySolutions, RdfFormat, Store
+from pyoxigraph import DefaultGraph, Literal, NamedNode, QuerySolutions, QueryTriples, RdfFormat, Store
 
 from napkg_server.data.checksums import sha256_of, written_by_us
+from napkg_server.data.text_index import TextIndex
 from napkg_server.formats import ResultKind, formats_of
 from napkg_server.settings import DataSource
 
@@ -56,6 +57,7 @@ class DatasetInfo:
 class LoadedDataset:
     store: Store
     info: DatasetInfo
+    text: TextIndex | None = None  # the full-text index of its text (napkg_server.data.text_index)
 
 
 @cache
@@ -163,4 +165,12 @@ def finish_store(store: Store, checksum: str, files: Sequence[str], *, bulk: boo
 def load_dataset(sources: Sequence[DataSource], base_iri: str) -> LoadedDataset:
     """Load, checksum and describe the data files (the one-time start-up work)."""
     store = load_store(sources, base_iri)
-    return LoadedDataset(store, describe_files(store, sources, in_memory=True))
+    info = describe_files(store, sources, in_memory=True)
+    return LoadedDataset(store, info, text_index_of(store))
+
+
+def text_index_of(store: Store) -> TextIndex:
+    """The full-text index of the text in ``store``'s default graph (the union, once loading is finished)."""
+    triples = store.query(read_query("text-literals"))
+    assert isinstance(triples, QueryTriples)
+    return TextIndex.from_triples(triples)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from napkg_graph.iris import Iris
-from napkg_graph.vocab import SD
+from napkg_graph.vocab import NAP, SD
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
@@ -20,13 +20,21 @@ from napkg_server.http.negotiation import best_choice, format_candidates
 from napkg_server.templating import make_environment
 
 HTML_PAGE = "html"
-PREFIXES = {"sd": str(SD), "void": str(VOID), "dcterms": str(DCTERMS), "xsd": str(XSD)}
+PREFIXES = {"sd": str(SD), "nap": str(NAP), "void": str(VOID), "dcterms": str(DCTERMS), "xsd": str(XSD)}
 
 UNION_DEFAULT_GRAPH_TEXT = (
     "Unless a request names its dataset (default-graph-uri / named-graph-uri, or "
     "FROM / FROM NAMED in the query), the default graph is the union of all named "
     "graphs plus the store's default graph, as a set (an RDF merge): a triple stated in several "
     "graphs matches once. Graph IRIs are never dereferenced."
+)
+TEXT_SEARCH_TEXT = (
+    'Full-text search as a property function: ?s nap:textSearch "words" binds the subjects of the texts (plain '
+    "or language-tagged strings) that contain every word in any inflection (Dutch or English stemming), ignoring "
+    "case and diacritics; (?s ?score) and (?s ?score ?text) as subject also bind the BM25 score (xsd:decimal, "
+    'higher is better) and the matching literal. "quoted phrase" and prefix* are understood; an object '
+    '([predicate] "words"[@lang] [limit]) restricts the predicate, the language and the number of hits (10000 by '
+    "default). The pattern is replaced by the hits (VALUES) before the query runs."
 )
 
 
@@ -88,6 +96,13 @@ def description_triples(
         Triple(default_graph, _iri(DCTERMS.description), _english(UNION_DEFAULT_GRAPH_TEXT)),
     ]
     triples += [Triple(service, _iri(SD.resultFormat), NamedNode(f.format_iri)) for f in FORMATS]
+    # Full-text search (napkg_server.engine.text_search): a property function, described as SPARQL 1.1 SD allows.
+    text_search = _iri(NAP.textSearch)
+    triples += [
+        Triple(service, _iri(SD.extensionFunction), text_search),
+        Triple(text_search, a, _iri(SD.Function)),
+        Triple(text_search, _iri(DCTERMS.description), _english(TEXT_SEARCH_TEXT)),
+    ]
     for stats in info.named_graphs:
         named, graph = BlankNode(), BlankNode()
         triples += [

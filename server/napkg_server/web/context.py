@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from jinja2 import Environment
 from napkg_graph.iris import Iris
 
+from napkg_server.data.text_index import TextIndex
 from napkg_server.sparql.runner import QueryRunner
 from napkg_server.web.resource_pages import Views
 from napkg_server.web.resources import IriMapping, Lookup
@@ -23,6 +24,7 @@ class WebContext:
     views: Views
     templates: Environment
     dist: Path | None
+    text: TextIndex | None = None  # the full-text index of the served data (/zoeken)
 
     @property
     def iris(self) -> Iris:

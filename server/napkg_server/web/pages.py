@@ -1,5 +1,5 @@
-"""HTML pages that are not one resource: home ``/``, search ``/zoeken``, ``/about``, and the result table the query
-pages share (``/query`` itself is :mod:`napkg_server.web.workbench`).
+"""HTML pages that are not one resource: home ``/``, ``/about``, and the result table the query pages share
+(``/query`` itself is :mod:`napkg_server.web.workbench`, search ``/zoeken`` :mod:`napkg_server.web.search`).
 """
 
 from __future__ import annotations
@@ -9,17 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pyoxigraph import Literal
 from starlette.responses import Response
 
 from napkg_server.sparql.runner import Answer, Value
 from napkg_server.web.context import Web, WebContext
 from napkg_server.web.rendering import page_language, render
-from napkg_server.web.resources import NAP, Link
 
 router = APIRouter(include_in_schema=False)
 
-MAX_TERM = 200
 MAX_ROWS = 1000
 
 
@@ -38,45 +35,6 @@ async def home(request: Request, web: Web) -> Response:
             (web.lookup.link(row["ap"].value, lang), row["number"].value, row["text"].value, status)
         )
     return render(web.templates, request, "home.html", language=language, counts=counts, pillars=list(pillars.values()))
-
-
-@dataclass
-class Hit:
-    link: Link
-    texts: list[str]
-    parent: Link | None
-
-
-def snippet(text: str, term: str, width: int = 90) -> str:
-    """``text`` around the first match of ``term``, with ellipses where it was cut."""
-    at = text.lower().find(term.lower())
-    if at < 0 or len(text) <= 2 * width:
-        return text if len(text) <= 2 * width else text[: 2 * width] + " …"
-    start, end = max(0, at - width), min(len(text), at + len(term) + width)
-    return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
-
-
-@router.get("/zoeken")
-async def search(request: Request, web: Web) -> Response:
-    language = page_language(request)
-    lang = language.lang
-    # Control characters (NUL ...) are not text: drop them rather than echo them into the page.
-    term = "".join(ch for ch in request.query_params.get("q") or "" if ch.isprintable()).strip()[:MAX_TERM]
-    hits: dict[str, Hit] = {}
-    if term:
-        for row in await web.runner.select("search", term=Literal(term)):
-            iri = row["resource"].value
-            hit = hits.get(iri)
-            if hit is None:
-                parents = web.lookup.iris(iri, NAP + "actionPoint")
-                hit = hits[iri] = Hit(
-                    web.lookup.link(iri, lang), [], web.lookup.link(parents[0], lang) if parents else None
-                )
-            text = snippet(row["text"].value, term)
-            if text not in hit.texts:
-                hit.texts.append(text)
-    ordered = sorted(hits.values(), key=lambda h: (h.parent is not None, h.link.label.lower()))
-    return render(web.templates, request, "search.html", language=language, term=term, hits=ordered)
 
 
 @router.get("/about")
