@@ -36,9 +36,8 @@ from dataclasses import dataclass, replace
 from pyoxigraph import Literal, NamedNode
 
 from napkg_server.data.text_index import TextHit, TextIndex
-from napkg_server.engine.evaluation import QueryJob, QueryOutcome, QueryRefused, Refusal
+from napkg_server.engine.evaluation import QueryExecutor, QueryJob, QueryOutcome, QueryRefused, Refusal
 from napkg_server.engine.query_scan import _TOKEN  # the endpoint's one SPARQL tokenizer
-from napkg_server.sparql.answers import QueryExecutor
 
 NAP_NS = "https://w3id.org/nap-kg/def/"
 TEXT_SEARCH = NAP_NS + "textSearch"

@@ -130,7 +130,7 @@ def test_the_csv_is_the_cards(client: httpx.Client) -> None:
         assert [r["action_point"] for r in rows] == [iri for iri, _ in shown], state
         for row, (_, body) in zip(rows, shown, strict=True):
             assert f">{html.escape(row['label'], quote=False)}</a></h3>" in body
-            assert f'<a href="/id/pijler/{row["pillar"].rsplit("/", 1)[1]}">' in body
+            assert f'<a href="/id/ungp/pijler/{row["pillar"].rsplit("/", 1)[1]}">' in body
             if "q" in state:
                 first = re.search(r'<p class="snippet"><span class="muted">.*?</span> (.*?)</p>', body, re.DOTALL)
                 assert first and html.unescape(re.sub(r"</?mark>", "", first.group(1))) == row["match"]
