@@ -15,6 +15,7 @@ description is the help, its ``Opt`` the metavar and how text becomes a value, s
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -237,7 +238,7 @@ class Settings(NapkgSettings):
                     "--data, --named-graph or --store (NAPKG_DATA, NAPKG_NAMED_GRAPHS, NAPKG_STORE)"
                 )
         for iri in (*self.remote_graphs, *([self.remote_union_graph] if self.remote_union_graph else [])):
-            if "://" not in iri:
+            if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:\S+$", iri):
                 raise ValueError(f"remote_graphs and remote_union_graph need absolute IRIs, not {iri!r}")
         for iri in self.federation_allow:
             if "://" not in iri:
