@@ -102,6 +102,11 @@ async def _run(
         raise DataLoadError(f"{executor.shown}: {name}.rq: {error}") from None
     if not isinstance(outcome, QueryAnswer):
         raise DataLoadError(f"{executor.shown}: {name}.rq failed: {outcome.message}")
+    if outcome.remote_truncation is not None:  # a cut description or mirror would be served as if complete
+        raise DataLoadError(
+            f"{executor.shown}: {name}.rq: {outcome.remote_truncation}; raise the engine's row limit "
+            "(Virtuoso: ResultSetMaxRows in virtuoso.ini)"
+        )
     return outcome.body
 
 

@@ -305,26 +305,35 @@ class RemoteExecutor:
 
     def _serialise(self, media_type: str, body: _StreamedBody, job: QueryJob) -> QueryOutcome:
         """In a worker thread: parse the streamed answer and write it as the job asks."""
+        problem: str | None = None
         try:
-            results: Results
-            if media_type == SOLUTIONS_TYPE:
-                results = cast(QuerySolutions, parse_query_results(cast(IO[bytes], body), QueryResultsFormat.JSON))
-            elif media_type == GRAPH_TYPE:
-                results = TripleList(parse(cast(IO[bytes], body), RdfFormat.N_TRIPLES))
-            else:
-                raise RemoteUnavailableError(
-                    f"{self._endpoint_is} answered with {media_type or 'no media type'}, "
-                    f"not {SOLUTIONS_TYPE} or {GRAPH_TYPE}."
-                )
-            outcome = serialise_answer(results, job, parse_errors=True)
+            outcome = self._parse_and_write(media_type, body, job)
         except SyntaxError as error:  # the answer (its start, or a later part) does not parse
-            body.raise_download_error()
-            raise RemoteUnavailableError(f"{self._endpoint_is} sent an answer that does not parse: {error}") from None
+            # Only its text leaves this thread: without its traceback (whose frames hold the parser, which must be
+            # dropped on this thread) the parser goes at once, not in a later garbage collection elsewhere.
+            problem = str(error)
+            error.__traceback__ = None
         except Exception:
             body.raise_download_error()
             raise
+        if problem is not None:
+            body.raise_download_error()
+            raise RemoteUnavailableError(f"{self._endpoint_is} sent an answer that does not parse: {problem}")
         body.raise_download_error()  # a refusal caused by a failed download is no refusal of the query
         return outcome
+
+    def _parse_and_write(self, media_type: str, body: _StreamedBody, job: QueryJob) -> QueryOutcome:
+        results: Results
+        if media_type == SOLUTIONS_TYPE:
+            results = cast(QuerySolutions, parse_query_results(cast(IO[bytes], body), QueryResultsFormat.JSON))
+        elif media_type == GRAPH_TYPE:
+            results = TripleList(parse(cast(IO[bytes], body), RdfFormat.N_TRIPLES))
+        else:
+            raise RemoteUnavailableError(
+                f"{self._endpoint_is} answered with {media_type or 'no media type'}, "
+                f"not {SOLUTIONS_TYPE} or {GRAPH_TYPE}."
+            )
+        return serialise_answer(results, job, parse_errors=True)
 
 
 class _StreamedBody(io.RawIOBase):
