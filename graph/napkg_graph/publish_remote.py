@@ -42,7 +42,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import httpx
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store, Triple, parse, serialize
+from pyoxigraph import DefaultGraph, NamedNode, QueryResultsFormat, RdfFormat, Store, Triple, parse, serialize
 
 from .union_graph import write_union
 
@@ -51,7 +51,7 @@ USER_ENV = "NAPKG_PUBLISH_USER"
 PASSWORD_ENV = "NAPKG_PUBLISH_PASSWORD"
 TOKEN_ENV = "NAPKG_PUBLISH_TOKEN"
 AUTH_CHOICES = ("auto", "basic", "digest", "bearer")
-SOLUTIONS_JSON = "application/sparql-results+json"
+SOLUTIONS_JSON = QueryResultsFormat.JSON.media_type
 # The query endpoint beside a Graph Store endpoint, by the Graph Store path's last segment.
 QUERY_SIBLINGS = {"store": "query", "sparql-graph-crud": "sparql", "sparql-graph-crud-auth": "sparql", "data": "sparql"}
 _SCHEME = re.compile(r"(?:^|,)\s*(digest|basic|bearer)\b", re.IGNORECASE)
