@@ -1,10 +1,10 @@
 """Blank nodes on resource pages and in every RDF format, embedded and over a remote endpoint (issue 15 item 5).
 
 The data (``tests/data/blank-nodes/blank-nodes.ttl``) gives a resource blank-node values two levels deep, an RDF
-list, and a blank node pointing at it. Served in-process (``--data``), and over a real Oxigraph server (``--remote``)
-holding the same data, the page shows each blank node as a node without IRI with what the data says about it
-nested in its place, and every RDF format of the resource holds its statements, the statement pointing at it and
-the description of its blank nodes: exactly the expected graph, up to blank-node renaming.
+list, and a blank node pointing at it. Served in-process (``--data``), and over real Oxigraph and Virtuoso servers
+(``--remote``) holding the same data, the page shows each blank node as a node without IRI with what the data says
+about it nested in its place, and every RDF format of the resource holds its statements, the statement pointing at
+it and the description of its blank nodes: exactly the expected graph, up to blank-node renaming.
 """
 
 from __future__ import annotations
@@ -24,10 +24,12 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from tests.support.oxigraph import oxigraph_server
+from tests.support.virtuoso import virtuoso_server
 
 DATA = Path(__file__).parents[2] / "data" / "blank-nodes" / "blank-nodes.ttl"
 RESOURCE = "https://w3id.org/nap-kg/id/voorbeeld/kantoor"
 GRAPH = "https://w3id.org/nap-kg/graph/voorbeeld"
+UNION = "urn:napkg:union"
 FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
 
 
@@ -52,13 +54,20 @@ def fetch_all(settings: Settings) -> dict[str, httpx.Response]:
     return asyncio.run(run())
 
 
-@pytest.fixture(scope="module", params=["embedded", "remote"])
+@pytest.fixture(scope="module", params=["embedded", "oxigraph", "virtuoso"])
 def answers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     if request.param == "embedded":
         yield fetch_all(Settings(data=Settings.from_env({"NAPKG_DATA": str(DATA)}).data, access_log="off"))
         return
     triples = list(parse(path=DATA, format=RdfFormat.TURTLE))
     body = serialize(triples, format=RdfFormat.N_TRIPLES) or b""
+    if request.param == "virtuoso":  # its labels are nodeID://...; the union goes into a graph of its own
+        with virtuoso_server() as virtuoso, httpx.Client(timeout=30) as http:
+            virtuoso.grant_update()
+            written = [GraphPayload(GRAPH, len(triples), body), GraphPayload(UNION, len(triples), body)]
+            publish(virtuoso.graph_store_url, written, client=http)
+            yield fetch_all(Settings(remote=virtuoso.sparql_url, remote_union_graph=UNION, access_log="off"))
+        return
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as oxigraph, httpx.Client(timeout=30) as http:
         publish(
             oxigraph.store_url,
