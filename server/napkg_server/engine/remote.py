@@ -63,10 +63,9 @@ from napkg_server.engine.workers import QueryTimeoutError
 
 SOLUTIONS_TYPE = BY_KEY["json"].media_type
 GRAPH_TYPE = BY_KEY["nt"].media_type
-FORM_TYPE = "application/x-www-form-urlencoded"
 DIRECT_TYPE = "application/sparql-query"
 ERROR_CHARACTERS = 2000  # of a remote's error message, passed on
-# Longer URLs go as a form: 2,048 is what servers and proxies reliably take (Virtuoso, nginx's default buffers).
+# Longer URLs go as a form: 2,048 characters is the conservative URL length every client, proxy and server takes.
 GET_URL_LIMIT = 2048
 PROBE_TIMEOUT = 10.0
 PROBE_QUERY = "ASK {}"
