@@ -152,6 +152,7 @@ class RemoteExecutor:
         self.scope: RemoteScope | None = None  # set once the remote's graphs are known (remote_dataset)
         # How short and long queries are sent; "auto" is settled by the probe in start().
         self.short_method = self.long_method = "form" if method == "auto" else method
+        self.probed: dict[str, str] = {}  # method: what went wrong ("" when it answered), by start() in auto
         self._size = size
         self._slots = asyncio.Semaphore(size)
         self._client: httpx.AsyncClient | None = None
@@ -177,9 +178,9 @@ class RemoteExecutor:
                 raise
 
     async def _probe(self) -> None:
-        failures: dict[str, str] = {}
+        failures = self.probed
         for method in ("get", "form", "direct"):  # direct only when forms fail: Virtuoso never answers it
-            if method == "direct" and "form" not in failures:
+            if method == "direct" and not failures["form"]:
                 break
             failures[method] = await self._try(method)
         works = [m for m, failure in failures.items() if not failure]

@@ -102,6 +102,7 @@ def in_process(settings: Settings, *requests: tuple[str, dict]) -> list[httpx.Re
 def test_the_probe_picks_get_then_form_on_both_engines(virtuoso: VirtuosoServer, oxigraph: str) -> None:
     async def methods(endpoint: str) -> tuple[str, str, str, str]:
         executor = await started(endpoint)
+        assert executor.probed == {"get": "", "form": ""}  # no direct POST: Virtuoso would leave it unanswered
         try:
             long_query = "ASK { VALUES ?x { " + " ".join(f'"{i}"' for i in range(GET_URL_LIMIT // 4)) + " } }"
             return (
@@ -381,6 +382,13 @@ EMPTY = (
 def test_a_partial_answer_is_passed_on_as_truncated(misbehaving: Misbehaving) -> None:
     async def answer() -> QueryAnswer:
         executor = await started(misbehaving.url)
+        # It takes no POST at all: the probe tried a direct POST too, and sends everything by GET.
+        assert executor.probed == {
+            "get": "",
+            "form": "501 Unsupported method ('POST')",
+            "direct": "501 Unsupported method ('POST')",
+        }
+        assert (executor.short_method, executor.long_method) == ("get", "get")
         try:
             outcome = await executor.execute(select_job("SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?c }"), 10)
             assert isinstance(outcome, QueryAnswer), outcome
