@@ -36,7 +36,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from napkg_server.data.store import DataLoadError, LoadedDataset, load_dataset
 from napkg_server.engine.remote import RemoteExecutor
 from napkg_server.engine.workers import WorkerPool
-from napkg_server.remote_dataset import load_remote
+from napkg_server.remote_dataset import load_remote, remote_executor, scope_of
 from napkg_server.settings import Settings
 
 log = logging.getLogger("napkg_server.reload")
@@ -53,7 +53,9 @@ def new_pool(settings: Settings, dataset: LoadedDataset) -> Pool:
     """The worker pool for ``dataset`` (workers without sockets unless federation is on); with
     ``--remote``, the executor that sends the queries there (no workers, so no sandbox to set up)."""
     if settings.remote is not None:
-        return RemoteExecutor(settings.remote, settings.max_concurrent_queries)
+        executor = remote_executor(settings, settings.max_concurrent_queries)
+        executor.scope = scope_of(executor, dataset.info)
+        return executor
     return WorkerPool(
         dataset.store,
         settings.max_concurrent_queries,

@@ -16,6 +16,7 @@ and how text becomes a value, so a new setting is one field here.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -116,6 +117,22 @@ class Settings(NapkgSettings):
         default=None,
         description="answer from this SPARQL 1.1 query endpoint instead of data files (filled by `napkg publish "
         "--to`; its default graph must be the union of its named graphs)",
+    )
+    remote_method: Annotated[str, Opt(choices=("auto", "get", "form", "direct"))] = Field(
+        default="auto",
+        description="how --remote queries are sent: auto (GET when short, else a form POST, as a probe at start "
+        "finds the remote takes them), get, form (POST application/x-www-form-urlencoded) or direct (POST "
+        "application/sparql-query) (default auto)",
+    )
+    remote_graphs: Annotated[tuple[str, ...], Opt("IRI", parse=_words, many=True)] = Field(
+        default=(),
+        description="the named graphs --remote serves (default: the remote's graphs under the base IRI's graph/)",
+    )
+    remote_union_graph: Annotated[str | None, Opt("IRI")] = Field(
+        default=None,
+        description="a named graph of the remote holding the union of the served graphs (`napkg publish "
+        "--union-graph`): queries get it as their default graph and only the served graphs as named graphs, so "
+        "nothing else the engine holds is seen (needed on Virtuoso); default: the remote's default graph",
     )
     result_cache_bytes: Annotated[int, Opt(flag=False)] = Field(
         default=64 * 1024 * 1024,
@@ -223,6 +240,9 @@ class Settings(NapkgSettings):
                     "--remote serves the data of a remote endpoint: it cannot be combined with "
                     "--data, --named-graph or --store (NAPKG_DATA, NAPKG_NAMED_GRAPHS, NAPKG_STORE)"
                 )
+        for iri in (*self.remote_graphs, *([self.remote_union_graph] if self.remote_union_graph else [])):
+            if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:\S+$", iri):
+                raise ValueError(f"remote_graphs and remote_union_graph need absolute IRIs, not {iri!r}")
         for iri in self.federation_allow:
             if "://" not in iri:
                 raise ValueError(f"federation_allow needs absolute IRIs, not {iri!r}")

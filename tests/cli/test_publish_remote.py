@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,13 +11,7 @@ import pytest
 from napkg_cli.main import main
 from napkg_graph.config import BuildSettings
 from napkg_graph.pipeline import BuildResult
-from napkg_graph.publish_remote import (
-    GraphPayload,
-    PublishError,
-    auth_from_env,
-    publish,
-    read_graphs,
-)
+from napkg_graph.publish_remote import read_graphs
 from pyoxigraph import RdfFormat, parse, serialize
 
 from tests.support.oxigraph import oxigraph_server
@@ -105,29 +98,11 @@ def test_publish_only_the_graphs_asked_for_and_dry_run_writes_nothing(
 def test_http_errors_are_explained_and_exit_non_zero(
     oxigraph: str, dist: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_cli("--to", oxigraph + "/no-such-endpoint", "--dist", str(dist)) == 1
+    assert run_cli("--to", oxigraph + "/no-such-endpoint", "--dist", str(dist), "--query-endpoint", oxigraph) == 2
     err = capsys.readouterr().err
     assert "404" in err and "Graph Store endpoint" in err and "0 graph(s) were replaced" in err
-    assert run_cli("--to", oxigraph + "/store", "--dist", str(dist), "--graph", "https://example.org/none") == 1
+    assert run_cli("--to", oxigraph + "/store", "--dist", str(dist), "--graph", "https://example.org/none") == 2
     assert "not a named graph of the dataset" in capsys.readouterr().err
-    assert run_cli("--to", oxigraph + "/store", "--dist", str(dist / "missing")) == 1
+    assert run_cli("--to", oxigraph + "/store", "--dist", str(dist / "missing")) == 2
     assert "no such file" in capsys.readouterr().err
     assert graph_counts(oxigraph) == {}
-
-
-def test_basic_auth_comes_from_the_environment() -> None:
-    seen: list[str | None] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request.headers.get("Authorization"))
-        return httpx.Response(401 if len(seen) > 1 else 204)
-
-    auth = auth_from_env({"NAPKG_PUBLISH_USER": "ana", "NAPKG_PUBLISH_PASSWORD": "s3cret"})
-    graphs = [GraphPayload("https://example.org/g1", 1, b""), GraphPayload("https://example.org/g2", 1, b"")]
-    with httpx.Client(auth=auth, transport=httpx.MockTransport(handler)) as client, pytest.raises(PublishError) as e:
-        publish("http://store.example/gsp", graphs, client=client)
-    assert seen[0] == "Basic " + base64.b64encode(b"ana:s3cret").decode()
-    assert "401" in str(e.value) and "NAPKG_PUBLISH_USER" in str(e.value) and "1 graph(s) were replaced" in str(e.value)
-    assert auth_from_env({}) is None
-    with pytest.raises(PublishError, match="both"):
-        auth_from_env({"NAPKG_PUBLISH_USER": "ana"})

@@ -59,7 +59,8 @@ class QueryJob:
 class QueryAnswer:
     format_key: str
     body: bytes
-    truncated: bool = False  # SELECT rows were cut at the job's max_rows
+    truncated: bool = False  # SELECT rows were cut at the job's max_rows, or by a remote endpoint
+    remote_truncation: str | None = None  # a remote endpoint cut its answer: its reason, for the Warning header
 
 
 class Refusal(StrEnum):
@@ -132,8 +133,11 @@ def evaluate(store: Store, job: QueryJob) -> QueryOutcome:
     return serialise_answer(results, job)
 
 
-def serialise_answer(results: Results, job: QueryJob) -> QueryOutcome:
-    """``results`` in the job's format for their kind, cut at its row cap, refused past its byte cap."""
+def serialise_answer(results: Results, job: QueryJob, *, parse_errors: bool = False) -> QueryOutcome:
+    """``results`` in the job's format for their kind, cut at its row cap, refused past its byte cap.
+
+    ``parse_errors``: ``results`` are parsed as they are read (a remote's answer), so a :class:`SyntaxError` is the
+    answer's fault, not the format's: it is raised, not turned into a refusal."""
     if isinstance(results, QueryTriples | TripleList):
         kind, key = ResultKind.GRAPH, job.graph_format
     else:
@@ -149,6 +153,8 @@ def serialise_answer(results: Results, job: QueryJob) -> QueryOutcome:
     except _TooLarge:
         return QueryRefused(Refusal.TOO_LARGE, f"{job.max_bytes}", kind)
     except (ValueError, SyntaxError) as error:
+        if parse_errors and isinstance(error, SyntaxError):
+            raise
         return QueryRefused(Refusal.UNSERIALISABLE, f"{fmt.label}: {error}", kind)
     except MemoryError:
         return QueryRefused(Refusal.MEMORY, "", kind)

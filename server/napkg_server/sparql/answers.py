@@ -133,8 +133,10 @@ def federation_refused(refused: list[str], policy: QueryPolicy) -> SparqlHttpErr
     )
 
 
-def truncation_headers(policy: QueryPolicy) -> dict[str, str]:
+def truncation_headers(policy: QueryPolicy, remote_reason: str | None = None) -> dict[str, str]:
     text = f"result truncated to {policy.max_rows} rows, the row limit of this endpoint (NAPKG_MAX_ROWS)"
+    if remote_reason is not None:  # the remote endpoint (napkg serve --remote) cut it, maybe before our cap
+        text = remote_reason.encode("ascii", "replace").decode().replace("\\", "/").replace('"', "'")
     return {"X-Result-Truncated": "true", "Warning": f'199 - "{text}"'}
 
 
@@ -143,7 +145,7 @@ def outcome_response(request: QueryRequest, outcome: QueryOutcome, policy: Query
         fmt = BY_KEY[outcome.format_key]
         headers = {**VARY, "Content-Type": fmt.content_type}
         if outcome.truncated and policy is not None:
-            headers |= truncation_headers(policy)
+            headers |= truncation_headers(policy, outcome.remote_truncation)
         return Response(outcome.body, headers=headers)
     assert isinstance(outcome, QueryRefused)
     if outcome.reason is Refusal.TOO_LARGE:

@@ -21,12 +21,13 @@ from napkg_server.sparql.protocol import SparqlHttpError
 
 @dataclass(frozen=True)
 class Value:
-    """One bound value of a SELECT row: an IRI or a literal."""
+    """One bound value of a SELECT row: an IRI, a blank node (its label, local to the answer) or a literal."""
 
     value: str
     is_iri: bool
     lang: str | None = None
     datatype: str | None = None
+    is_blank: bool = False
 
 
 Row = dict[str, Value]
@@ -48,7 +49,13 @@ def read_answer(body: bytes) -> Answer:
         return Answer([], [], data["boolean"])
     rows = [
         {
-            name: Value(term["value"], term["type"] == "uri", term.get("xml:lang"), term.get("datatype"))
+            name: Value(
+                term["value"],
+                term["type"] == "uri",
+                term.get("xml:lang"),
+                term.get("datatype"),
+                term["type"] == "bnode",
+            )
             for name, term in binding.items()
         }
         for binding in data.get("results", {}).get("bindings", [])

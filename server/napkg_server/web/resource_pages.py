@@ -13,7 +13,7 @@ from pyoxigraph import NamedNode
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
 from napkg_server.sparql.runner import QueryRunner, Row, Value
-from napkg_server.web.resources import ELI_TITLE, NAP, Link, Lookup, pick_text
+from napkg_server.web.resources import ELI_TITLE, NAP, Link, Lookup, blank_link, pick_text
 
 ORG = "http://www.w3.org/ns/org#"
 
@@ -108,11 +108,17 @@ class Alignment:
 
 @dataclass
 class Cell:
-    """A value in a properties table: a link or a literal with its language."""
+    """A value in a properties table: a link or a literal with its language; a blank node is a link without
+    target, and what the data says about it (``nested``, to a few levels) is shown in its place."""
 
     text: str
     link: Link | None = None
     lang: str | None = None
+    nested: list[tuple[Link, Cell]] | None = None
+
+
+# Blank nodes described under a resource's properties, as deep as queries/resource-blank-nodes.rq reads them.
+BLANK_DEPTH = 3
 
 
 class Views:
@@ -291,9 +297,17 @@ class Views:
 
     async def generic(self, iri: str, lang: str) -> dict[str, object]:
         node = NamedNode(iri)
+        rows, blank_rows = await asyncio.gather(
+            self.runner.select("resource-properties", resource=node),
+            self.runner.select("resource-blank-nodes", resource=node),
+        )
+        # Blank-node labels are those of the engine's store, the same in both answers (Oxigraph, Virtuoso); one not
+        # found is shown as a node without IRI, without its description.
+        described: dict[str, list[tuple[Value, Value]]] = defaultdict(list)
+        for r in blank_rows:
+            described[r["node"].value].append((r["property"], r["value"]))
         properties = [
-            (self.lookup.link(r["property"].value, lang), self.cell(r["value"], lang))
-            for r in await self.runner.select("resource-properties", resource=node)
+            (self.lookup.link(r["property"].value, lang), self.cell(r["value"], lang, described)) for r in rows
         ]
         inbound = [
             (self.lookup.link(r["subject"].value, lang), self.lookup.link(r["property"].value, lang))
@@ -301,10 +315,19 @@ class Views:
         ]
         return {**self.summary(iri, lang), "properties": properties, "inbound": inbound}
 
-    def cell(self, value: Value, lang: str) -> Cell:
+    def cell(
+        self, value: Value, lang: str, described: dict[str, list[tuple[Value, Value]]] | None = None, depth: int = 0
+    ) -> Cell:
         if value.is_iri:
             link = self.lookup.link(value.value, lang)
             return Cell(link.label, link)
+        if value.is_blank:
+            link = blank_link(value.value, lang)
+            statements = (described or {}).get(value.value, []) if depth < BLANK_DEPTH else []
+            nested = [
+                (self.lookup.link(p.value, lang), self.cell(v, lang, described, depth + 1)) for p, v in statements
+            ]
+            return Cell(link.label, link, None, nested)
         return Cell(value.value, None, value.lang)
 
 

@@ -52,6 +52,7 @@ from pyoxigraph import Literal, NamedNode, Store
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from napkg_server.formats import BY_KEY, RESOURCE_KEYS
+from napkg_server.web.i18n import DEFAULT_LANGUAGE, STRINGS
 
 ELI_TITLE = str(ELI.title)
 
@@ -197,7 +198,23 @@ class Lookup:
         return tail or iri
 
     def link(self, iri: str, lang: str) -> Link:
+        """How a page shows ``iri``; a blank node's label (a row of a query can hold one) is no link."""
+        if not is_iri(iri):
+            return blank_link(iri, lang)
         return Link(iri, self.mapping.href(iri), self.label(iri, lang), self.mapping.local_url(iri) is None)
+
+
+def is_iri(text: str) -> bool:
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def blank_link(label: str, lang: str) -> Link:
+    """A blank node as a page shows it: no IRI to link to, so a label saying so (no href)."""
+    return Link(label, "", STRINGS.get(lang, STRINGS[DEFAULT_LANGUAGE])["blank_node"])
 
 
 @dataclass(frozen=True)

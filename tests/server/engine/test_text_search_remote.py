@@ -70,4 +70,7 @@ def test_the_search_page_and_its_csv_are_the_same_over_a_remote_engine(
         ]
         assert answers[0].status_code == answers[1].status_code == 200
         assert answers[0].content == answers[1].content
-        assert b"data-iri=" in answers[0].content or b"https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/" in answers[0].content
+        assert (
+            b"data-iri=" in answers[0].content
+            or b"https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/" in answers[0].content
+        )
