@@ -160,7 +160,7 @@ def test_a_direct_post_is_used_only_when_set_and_the_remote_takes_it(oxigraph: s
 
 def test_every_query_form_gets_the_type_it_asks_for_from_virtuoso(virtuoso: VirtuosoServer) -> None:
     settings = Settings(remote=virtuoso.sparql_url, remote_union_graph=UNION, access_log="off")
-    ap17 = "<https://w3id.org/nap-kg/id/actiepunt/17>"
+    ap17 = "<https://w3id.org/nap-kg/id/plan/nap-2022-2026/actiepunt/17>"
     ask, construct, resource = in_process(
         settings,
         ("/sparql", {"params": {"query": f"ASK {{ {ap17} ?p ?o }}"}, "headers": {"Accept": JSON}}),
@@ -171,7 +171,7 @@ def test_every_query_form_gets_the_type_it_asks_for_from_virtuoso(virtuoso: Virt
                 "headers": {"Accept": "application/n-triples"},
             },
         ),
-        ("/id/actiepunt/17.nt", {}),
+        ("/id/plan/nap-2022-2026/actiepunt/17.nt", {}),
     )
     assert (ask.status_code, ask.text) == (200, '{"head":{},"boolean":true}')
     assert (construct.status_code, construct.text) == (
