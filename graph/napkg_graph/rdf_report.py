@@ -127,9 +127,10 @@ def _action_point(g: Graph, iris: Iris, r: ActionPointRecord, report: URIRef) ->
     _timeline(g, iris, r, ap)
 
 
-def _status(g: Graph, iris: Iris, s: StatusEntry, year: int, report: URIRef) -> None:
-    """What the report says of one action point: its status and explanation, named by the report's year."""
-    n = s.number
+def _status(g: Graph, iris: Iris, s: StatusEntry, source: Report, report: URIRef, previous: int | None) -> None:
+    """What the report says of one action point: its status and explanation, named and dated by the report's year
+    and date; `previous` is the year of the last earlier progress report that gave this action point a status."""
+    n, year, when = s.number, source.year, date(source.meta.date)
     ap = iris.action_point(n)
     assessment = iris.status_assessment(n, year)
     g.add((assessment, RDF.type, NAP.StatusAssessment))
@@ -142,6 +143,7 @@ def _status(g: Graph, iris: Iris, s: StatusEntry, year: int, report: URIRef) -> 
     g.add((assessment, NAP.actionPoint, ap))
     g.add((assessment, NAP.status, iris.status(slugify(s.status))))
     g.add((assessment, NAP.statedIn, report))
+    g.add((assessment, DCTERMS.date, when))
 
     explanation = iris.explanation(n, year)
     text = strip_markers(s.explanation)
@@ -155,6 +157,10 @@ def _status(g: Graph, iris: Iris, s: StatusEntry, year: int, report: URIRef) -> 
     g.add((explanation, NAP.actionPoint, ap))
     g.add((explanation, NAP.text, nl(text)))
     g.add((explanation, NAP.statedIn, report))
+    g.add((explanation, DCTERMS.date, when))
+    if previous is not None:  # the history: each statement links the one of the report before
+        g.add((assessment, NAP.previousAssessment, iris.status_assessment(n, previous)))
+        g.add((explanation, NAP.previousExplanation, iris.explanation(n, previous)))
     add_citations(g, iris, explanation, NAP.text, text, report)
     for fn in s.footnotes:
         add_footnote(g, iris, explanation, fn.marker, fn.text, fn.url, report)
@@ -163,10 +169,12 @@ def _status(g: Graph, iris: Iris, s: StatusEntry, year: int, report: URIRef) -> 
 def build_report(g: Graph, iris: Iris, sources: Sources, source: Report) -> None:
     report = iris.report(source.slug)
     numbers = {r.number for r in sources.action_points}
+    earlier = [r for r in sources.reports[: sources.reports.index(source)] if r.meta.kind == "progress-report"]
     for s in source.statuses:
         if s.number not in numbers:
             raise SourceError(f"{s.path}: there is no action point {s.number}")
-        _status(g, iris, s, source.year, report)
+        previous = [r.year for r in earlier if any(e.number == s.number for e in r.statuses)]
+        _status(g, iris, s, source, report, previous[-1] if previous else None)
     add_report_events(g, iris, sources, source)
     if source.meta.states_action_points:
         _table(g, iris, sources, report)

@@ -155,7 +155,6 @@ class ReportMeta(Record):
     kind: str = Field(json_schema_extra={"enum": list(REPORT_KINDS)})
     date: str = Field(description="the report's date, as precise as known: YYYY, YYYY-MM or YYYY-MM-DD", pattern=WHEN)
     plan: str = Field(description="key of the plan (documents.yaml) the report reports on")
-    kamerstuk: str | None = Field(None, description="the Kamerstuk it was sent as, e.g. 26485-435, when known")
     states_action_points: bool = Field(
         False, description="true for the report whose table states the action points (actiepunten/NN.yaml)"
     )

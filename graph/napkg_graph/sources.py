@@ -333,6 +333,10 @@ def load_sources(sources_dir: Path, extra_sources: Sequence[Path] = (), allow_te
     numbers = [a.number for a in action_points]
     if numbers != list(range(1, len(numbers) + 1)):
         raise SourceError(f"action points must be numbered 1..n without gaps, got {numbers}")
+    plans = {p["key"] for p in docs_meta["plans"]}
+    for r in reports:
+        if r.meta.plan not in plans:
+            raise SourceError(f"{r.folder / 'report.yaml'}: plan {r.meta.plan!r} is not in documents.yaml")
     letters = [r for r in reports if r.meta.kind == "letter"]
     if not letters:
         raise SourceError(
