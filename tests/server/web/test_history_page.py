@@ -79,3 +79,12 @@ def test_the_history_links_its_questions(client: httpx.Client) -> None:
     html = client.get("/id/actiepunt/7", params={"lang": "en"}).text
     assert 'href="/queries/status-history?number=7"' in html
     assert 'href="/queries/worsened-action-points"' in html
+
+
+def test_the_home_page_shows_each_action_point_once_with_its_latest_status(client: httpx.Client) -> None:
+    html = client.get("/", params={"lang": "en"}).text
+    links = re.findall(r'href="/id/actiepunt/(\d+)"', html)
+    assert sorted(set(links), key=int) == [str(n) for n in range(1, 34)]
+    assert len(links) == 33
+    row = re.search(r'href="/id/actiepunt/7".*?</li>', html, re.DOTALL)
+    assert row and "Under way but delayed" in row.group(0) and "on schedule" not in row.group(0)
