@@ -236,3 +236,11 @@ def test_the_ranking_is_curated_and_covers_every_ranked_status(store: pyoxigraph
     )
     assert isinstance(by, pyoxigraph.QuerySolutions)
     assert [r["by"].value for r in by] == [BASE + "id/organisatie/nap-kg-redactie"]
+
+
+def test_extra_sources_and_the_fixture_flag_from_the_environment() -> None:
+    settings = BuildSettings.from_env(
+        {"NAPKG_EXTRA_SOURCES": f"{NEXT_REPORT}:/elsewhere", "NAPKG_ALLOW_TEST_FIXTURES": "1"}
+    )
+    assert (settings.extra_sources, settings.allow_test_fixtures) == ((NEXT_REPORT, Path("/elsewhere")), True)
+    assert BuildSettings.from_env({}).allow_test_fixtures is False
