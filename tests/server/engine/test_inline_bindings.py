@@ -40,6 +40,7 @@ SERVER_BINDINGS = {
     "resource-properties": "resource",
     "resource-blank-nodes": "resource",
     "search": "term",
+    "workbench-resources": "q",
     "ontology-document": "graph",
 }
 RESOURCES = [
@@ -62,6 +63,7 @@ VALUES_OF = {
     "resource": [NamedNode(iri) for iri in RESOURCES],
     "term": [Literal(t) for t in ("csddd", "Kamer", "", 'a"b\\c', "é")],
     "graph": [NamedNode(BASE + "graph/ontologie"), NamedNode(BASE + "graph/redactie")],
+    "q": [Literal(t) for t in ("csddd", "dwangarbeid", "Buitenlandse", 'a"b\\c')],
 }
 # Values to try per saved-question parameter, besides its default ("" leaves an optional one unbound).
 SAVED_VALUES = {
