@@ -1,0 +1,115 @@
+"""The catalog of a release: the dataset with every version so far (DCAT 3 versioning, as DCAT-AP 3 admits it).
+
+The dataset (``id/dataset/nap-kg``) keeps its distributions (the current dumps under ``/downloads/``) and gains
+``dcat:version`` (the newest release), ``dcat:hasCurrentVersion`` and ``dcat:hasVersion`` for each release. Each
+release is a ``dcat:Dataset`` of its own at its release IRI (``releases/{version}``) with ``dcat:version``,
+``dcat:previousVersion``, ``dcterms:isVersionOf``, ``adms:versionNotes`` (the changelog's counts, in Dutch and
+English), ``dcterms:issued`` and its own distributions (the files of its folder, with size and SHA-256), so a
+portal harvests every version as a dataset with checksums. The catalog lists all of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import DCAT, DCTERMS, RDF, Literal, URIRef
+
+from .catalog import DCAT_VERSION, CatalogSource, DumpFile, _distribution, _resource, _shared, catalog_graph
+from .changelog import Diff
+from .changelog_rdf import changelog_summary
+from .config import DATA_DIR
+from .iris import Iris
+from .publish import CATALOG, CATALOG_JSONLD, _jsonld, _turtle
+from .rdf_terms import date, en, nl, year
+from .vocab import ADMS
+
+if TYPE_CHECKING:
+    from .release import Release
+
+HAS_CURRENT_VERSION = URIRef(f"{DCAT}hasCurrentVersion")
+HAS_VERSION = URIRef(f"{DCAT}hasVersion")
+PREVIOUS_VERSION = URIRef(f"{DCAT}previousVersion")
+
+
+def version_notes(summary: dict[str, Any]) -> tuple[str, str]:
+    """The changelog's counts in a sentence each, Dutch and English."""
+    version = summary["version"]
+    if summary["previous"] is None:
+        n = summary["quads_after"]
+        return (
+            f"Versie {version}: eerste uitgave, {n:,} beweringen.",
+            f"Version {version}: first release, {n:,} statements.",
+        )
+    added = sum(g["added"] for g in summary["graphs"])
+    removed = sum(g["removed"] for g in summary["graphs"])
+    graphs = len(summary["graphs"])
+    kinds_nl = ", ".join(f"{k['nl']}: {k['count']}" for k in summary["kinds"])
+    kinds_en = ", ".join(f"{k['en']}: {k['count']}" for k in summary["kinds"])
+    return (
+        f"Versie {version} (vorige: {summary['previous']}): {added} beweringen toegevoegd en {removed} verwijderd "
+        f"in {graphs} benoemde graaf/grafen; gewijzigde bronnen per soort: {kinds_nl}.",
+        f"Version {version} (previous: {summary['previous']}): {added} statements added and {removed} removed "
+        f"in {graphs} named graph(s); changed resources per kind: {kinds_en}.",
+    )
+
+
+def _summary(release: Release, current: Release, diff: Diff) -> dict[str, Any]:
+    if release.version == current.version:
+        return changelog_summary(release.version, release.previous, release.issued, diff)
+    data: dict[str, Any] = json.loads((release.folder / "changelog.json").read_text("utf-8"))
+    return data
+
+
+def versioned_catalog(
+    base_iri: str, src: CatalogSource, history: Sequence[Release], diff: Diff, dist: Path
+) -> dict[str, bytes]:
+    """catalog.ttl and catalog.jsonld of the newest release in ``history`` (oldest first; ``diff`` is its changes)."""
+    iris = Iris(base_iri)
+    current = history[-1]
+    dumps = [DumpFile(name, *current.files[name]) for name in (s["file"] for s in src["distributions"])]
+    g = catalog_graph(iris, src, dumps)
+    s = _shared(g, iris, src)
+    dataset, catalog = iris.dataset(), iris.catalog()
+    g.remove((dataset, DCAT_VERSION, None))  # the package's version; the data's version is the release's
+    g.add((dataset, DCAT_VERSION, Literal(current.version)))
+    specs = {spec["file"]: spec for spec in src["distributions"]}
+    for release in history:
+        node = URIRef(release.iri(base_iri))
+        g.add((catalog, DCAT.dataset, node))
+        g.add((dataset, HAS_VERSION, node))
+        record = dict(src["dataset"])
+        record["title_nl"] = f"{record['title_nl']}, versie {release.version}"
+        record["title_en"] = f"{record['title_en']}, version {release.version}"
+        _resource(g, node, DCAT.Dataset, record, s)
+        g.add((node, DCTERMS.isVersionOf, dataset))
+        g.add((node, DCAT_VERSION, Literal(release.version)))
+        if release.previous:
+            g.add((node, PREVIOUS_VERSION, URIRef(f"{base_iri}releases/{release.previous}")))
+        notes_nl, notes_en = version_notes(_summary(release, current, diff))
+        g.add((node, ADMS.versionNotes, nl(notes_nl)))
+        g.add((node, ADMS.versionNotes, en(notes_en)))
+        g.add((node, DCTERMS.issued, date(release.issued[:10])))
+        g.add((node, DCTERMS.modified, date(release.issued[:10])))
+        g.add((node, DCTERMS.spatial, s.spatial))
+        g.add((node, DCTERMS.conformsTo, s.ontology))
+        period = URIRef(f"{node}#periode")
+        g.add((node, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, year(src.plan_start)))
+        g.add((period, DCAT.endDate, year(src.plan_end)))
+        for name in specs:
+            if name not in release.files:
+                continue
+            size, digest = release.files[name]
+            file_node = URIRef(f"{node}/distributie/{name}")
+            url = URIRef(f"{node}/{name}")
+            dist_node = _distribution(
+                g, iris, src, specs[name], DumpFile(name, size, digest), s, (file_node, url, release.version)
+            )
+            g.add((node, DCAT.distribution, dist_node))
+    g.add((dataset, HAS_CURRENT_VERSION, URIRef(current.iri(base_iri))))
+    context = json.loads((DATA_DIR / "ontology" / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    return {CATALOG: _turtle(g, context), CATALOG_JSONLD: _jsonld(g, context)}

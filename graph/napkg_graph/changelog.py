@@ -1,0 +1,242 @@
+"""The changelog of a release, computed from the graphs: which triples each named graph gained and lost since the
+previous release, grouped per changed resource, summarised per action point and per kind of change.
+
+The two releases are compared as their sorted N-Quads dumps (``nap-kg.nq.gz``), line against line, after blank
+nodes have been given canonical labels (RDFC-1.0 via pyoxigraph, only when a dump has blank nodes), so a triple
+that did not change is never reported because a blank node was renamed. Only the changed lines and the few facts
+the classification needs (types, status values, the links that lead to an action point) are parsed.
+
+Kinds of change (``KINDS``), decided per changed resource:
+
+- ``status-moved``: a status assessment gained a status other than the action point's status in the previous
+  release (an assessment changed in place, or a new report's assessment);
+- ``explanation-changed``: an explanation gained a text other than the action point's explanation before;
+- ``citation-added`` / ``citation-removed``: a citation (``nap:Citation``) appeared or disappeared whole;
+- ``other``: everything else.
+
+The changelog is written as RDF with the Talis Changeset vocabulary (changelog_rdf.py) and as JSON for the
+readable page.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import CanonicalizationAlgorithm, Dataset, DefaultGraph, Quad, RdfFormat, parse, serialize
+
+from .vocab import NAP
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DC_DATE = "http://purl.org/dc/terms/date"
+_A, _STATUS, _TEXT = f"<{RDF_TYPE}>", f"<{NAP.status}>", f"<{NAP.text}>"
+#: The predicates whose statements the classification reads (besides the changed lines).
+_INDEXED = {
+    _A,
+    _STATUS,
+    _TEXT,
+    f"<{NAP.actionPoint}>",
+    f"<{NAP.citingResource}>",
+    f"<{NAP.footnote}>",
+    f"<{NAP.statedIn}>",
+    f"<{DC_DATE}>",
+}
+
+#: kind -> (Dutch label, English label), in the order the page lists them.
+KINDS: dict[str, tuple[str, str]] = {
+    "status-moved": ("status gewijzigd", "status moved"),
+    "explanation-changed": ("toelichting gewijzigd", "explanation text changed"),
+    "citation-added": ("verwijzing toegevoegd", "citation added"),
+    "citation-removed": ("verwijzing verwijderd", "citation removed"),
+    "other": ("overig", "other"),
+}
+
+_BLANK = re.compile(r"(^|\s)_:")
+
+
+def read_lines(path: Path) -> set[str]:
+    """The N-Quads lines of a sorted ``.nq.gz`` dump, blank nodes canonicalised when there are any."""
+    text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    if _BLANK.search(text):
+        dataset = Dataset(parse(text.encode("utf-8"), format=RdfFormat.N_QUADS))
+        dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+        text = (serialize(dataset, format=RdfFormat.N_QUADS) or b"").decode("utf-8")
+    return {line for line in text.splitlines() if line.strip()}
+
+
+def _parse(lines: list[str]) -> list[Quad]:
+    return list(parse("\n".join(lines).encode("utf-8"), format=RdfFormat.N_QUADS, lenient=True))
+
+
+def _quad_terms(quad: Quad) -> tuple[str, str, str, str]:
+    graph = "" if isinstance(quad.graph_name, DefaultGraph) else str(quad.graph_name)
+    return str(quad.subject), str(quad.predicate), str(quad.object), graph
+
+
+@dataclass
+class _Index:
+    """What the classification needs to know about one release, read from the lines with ``_INDEXED`` predicates."""
+
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    links: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # resource -> what leads to its AP
+    status: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # assessment -> status values
+    text: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # explanation -> texts
+    stated_in: dict[str, str] = field(default_factory=dict)
+    dates: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, lines: Iterable[str]) -> _Index:
+        index = cls()
+        wanted = [line for line in lines if line.split(" ", 2)[1] in _INDEXED]
+        for quad in _parse(wanted):
+            s, p, o, _ = _quad_terms(quad)
+            if p == _A:
+                index.types[s].add(o)
+            elif p == _STATUS:
+                index.status[s].add(o)
+            elif p == _TEXT:
+                index.text[s].add(o)
+            elif p == f"<{NAP.footnote}>":
+                index.links[o].add(s)  # a footnote belongs to what it annotates
+            elif p == f"<{NAP.statedIn}>":
+                index.stated_in[s] = o
+            elif p == f"<{DC_DATE}>":
+                index.dates[s] = o
+            else:  # nap:actionPoint, nap:citingResource
+                index.links[s].add(o)
+        return index
+
+    def action_point(self, resource: str, depth: int = 4) -> str | None:
+        if f"<{NAP.ActionPoint}>" in self.types.get(resource, ()):
+            return resource
+        if depth == 0:
+            return None
+        for linked in sorted(self.links.get(resource, ())):
+            found = self.action_point(linked, depth - 1)
+            if found:
+                return found
+        return None
+
+    def _of_point(self, point: str, values: dict[str, set[str]], cls: str, leave_out: str) -> set[str]:
+        """The values (status or text) of the point's resources of ``cls`` stated in its newest document."""
+        candidates = [
+            r
+            for r, v in values.items()
+            if r != leave_out and cls in self.types.get(r, ()) and self.action_point(r) == point and v
+        ]
+        if not candidates:
+            return set()
+        newest = max(candidates, key=lambda r: (self.dates.get(self.stated_in.get(r, ""), ""), r))
+        return values[newest]
+
+    def status_of(self, point: str, leave_out: str = "") -> set[str]:
+        return self._of_point(point, self.status, f"<{NAP.StatusAssessment}>", leave_out)
+
+    def text_of(self, point: str, leave_out: str = "") -> set[str]:
+        return self._of_point(point, self.text, f"<{NAP.Explanation}>", leave_out)
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    """The triples one resource gained and lost, over every named graph (as quads)."""
+
+    subject: str
+    action_point: str | None
+    kinds: tuple[str, ...]
+    added: tuple[Quad, ...]
+    removed: tuple[Quad, ...]
+
+    @property
+    def key(self) -> str:
+        """A short stable name for the change of this resource (its member IRIs end in it)."""
+        return hashlib.sha256(self.subject.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Diff:
+    """What changed between two releases."""
+
+    changes: tuple[ResourceChange, ...]
+    added_per_graph: dict[str, int]
+    removed_per_graph: dict[str, int]
+    triples_before: int
+    triples_after: int
+
+    def per_kind(self) -> dict[str, int]:
+        counts = dict.fromkeys(KINDS, 0)
+        for change in self.changes:
+            for kind in change.kinds:
+                counts[kind] += 1
+        return counts
+
+    def per_action_point(self) -> dict[str, list[ResourceChange]]:
+        grouped: dict[str, list[ResourceChange]] = defaultdict(list)
+        for change in self.changes:
+            grouped[change.action_point or ""].append(change)
+        return dict(sorted(grouped.items()))
+
+
+def _kinds(subject: str, quads: list[Quad], old: _Index, new: _Index, point: str | None) -> tuple[str, ...]:
+    kinds: list[str] = []
+    added = [_quad_terms(q) for q in quads]
+    citation = f"<{NAP.Citation}>"
+    if any(p == _A and o == citation for _, p, o, _ in added) and citation not in old.types.get(subject, ()):
+        kinds.append("citation-added")
+    if citation in old.types.get(subject, ()) and citation not in new.types.get(subject, ()):
+        kinds.append("citation-removed")
+    if point:
+        statuses = {o for _, p, o, _ in added if p == _STATUS}
+        before = old.status.get(subject) or old.status_of(point, leave_out=subject)
+        if statuses and before and statuses != before:
+            kinds.append("status-moved")
+        texts = {o for _, p, o, _ in added if p == _TEXT}
+        if texts and f"<{NAP.Explanation}>" in new.types.get(subject, ()):
+            before = old.text.get(subject) or old.text_of(point, leave_out=subject)
+            if before and texts != before:
+                kinds.append("explanation-changed")
+    return tuple(kinds) or ("other",)
+
+
+def diff(old_lines: set[str], new_lines: set[str]) -> Diff:
+    """The changes from ``old_lines`` to ``new_lines`` (N-Quads lines, blank nodes canonical)."""
+    added_lines, removed_lines = new_lines - old_lines, old_lines - new_lines
+    old, new = _Index.of(old_lines), _Index.of(new_lines)
+    by_subject: dict[str, tuple[list[Quad], list[Quad]]] = defaultdict(lambda: ([], []))
+    per_graph: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for lines, side in ((sorted(added_lines), 0), (sorted(removed_lines), 1)):
+        for quad in _parse(lines):
+            subject, _, _, graph = _quad_terms(quad)
+            by_subject[subject][side].append(quad)
+            per_graph[graph][side] += 1
+    changes = []
+    for subject, (added, removed) in sorted(by_subject.items()):
+        point = new.action_point(subject) or old.action_point(subject)
+        changes.append(
+            ResourceChange(
+                subject=subject,
+                action_point=point,
+                kinds=_kinds(subject, added, old, new, point),
+                added=tuple(added),
+                removed=tuple(removed),
+            )
+        )
+    return Diff(
+        changes=tuple(changes),
+        added_per_graph={g: n[0] for g, n in sorted(per_graph.items())},
+        removed_per_graph={g: n[1] for g, n in sorted(per_graph.items())},
+        triples_before=len(old_lines),
+        triples_after=len(new_lines),
+    )
+
+
+def diff_dumps(old: Path | None, new: Path) -> Diff:
+    """The changes from the dump ``old`` (None: the first release, nothing to compare) to ``new``."""
+    new_lines = read_lines(new)
+    if old is None:
+        return Diff((), {}, {}, 0, len(new_lines))
+    return diff(read_lines(old), new_lines)
