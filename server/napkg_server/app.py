@@ -32,7 +32,7 @@ from napkg_server.sparql.fast_path import SparqlFastPath
 from napkg_server.sparql.protocol import SparqlHttpError
 from napkg_server.sparql.routes import EndpointContext, router, sparql_error_response
 from napkg_server.sparql.service_description import published_identity
-from napkg_server.web import dereference, downloads, pages
+from napkg_server.web import dereference, downloads, feed, pages, release_endpoints, releases
 from napkg_server.web.competency import competency_examples
 from napkg_server.web.context import WebContext
 from napkg_server.web.queries import router as analysis_router  # saved questions: /queries
@@ -97,6 +97,7 @@ def create_app(settings: Settings) -> FastAPI:
             identity=published_identity(settings.base_iri, settings.dist),
         )
         runner = QueryRunner(cached, policy)
+        templates.globals["served_release"] = releases.served_release(settings)  # the footer's release line
         app.state.web = WebContext(
             mapping=mapping,
             lookup=lookup,
@@ -122,6 +123,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            await app.state.release_endpoints.close()
             await reloader.close()
 
     app = FastAPI(
@@ -132,11 +134,15 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.examples = competency_examples()
+    app.state.release_endpoints = release_endpoints.ReleaseEndpoints(settings)
     app.include_router(router)
     app.include_router(pages.router)
     app.include_router(analysis_router)
     app.include_router(dashboards_router)
     app.include_router(downloads.router)
+    app.include_router(release_endpoints.router)  # before releases: /releases/{version}/sparql is no file
+    app.include_router(releases.router)
+    app.include_router(feed.router)
     app.include_router(reload.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(dereference.router)  # last: its /{path} catches every IRI path
