@@ -15,9 +15,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import DCAT, DCTERMS, RDF, Literal, URIRef
+from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, Graph, Literal, URIRef
 
-from .catalog import DCAT_VERSION, CatalogSource, DumpFile, _distribution, _resource, _shared, catalog_graph
+from .catalog import (
+    DCAT_VERSION,
+    CatalogSource,
+    DumpFile,
+    _distribution,
+    _page,
+    _resource,
+    _Shared,
+    _shared,
+    catalog_graph,
+)
 from .changelog import Diff
 from .changelog_rdf import changelog_summary
 from .config import DATA_DIR
@@ -29,6 +39,18 @@ from .vocab import ADMS
 if TYPE_CHECKING:
     from .release import Release
 
+#: The change feed as a data service. Its texts live here, not in catalog.yaml, because only a release has a feed.
+FEED_SERVICE = {
+    "title_nl": "Wijzigingsfeed van nap-kg (LDES)",
+    "title_en": "nap-kg change feed (LDES)",
+    "description_nl": "Linked Data Event Stream van de wijzigingen tussen de uitgaven van nap-kg: per uitgave één lid "
+    "per gewijzigde bron (cs:ChangeSet met de toegevoegde en verwijderde beweringen), gepagineerd met TREE-relaties.",
+    "description_en": "Linked Data Event Stream of the changes between the releases of nap-kg: per release one member "
+    "per changed resource (a cs:ChangeSet with the statements added and removed), paginated with TREE relations.",
+    "keywords_nl": ["LDES", "wijzigingen", "linked data"],
+    "keywords_en": ["LDES", "changes", "linked data"],
+}
+LDES_SPECIFICATION = URIRef("https://w3id.org/ldes/specification")
 HAS_CURRENT_VERSION = URIRef(f"{DCAT}hasCurrentVersion")
 HAS_VERSION = URIRef(f"{DCAT}hasVersion")
 PREVIOUS_VERSION = URIRef(f"{DCAT}previousVersion")
@@ -54,6 +76,37 @@ def version_notes(summary: dict[str, Any]) -> tuple[str, str]:
         f"Version {version} (previous: {summary['previous']}): {added} statements added and {removed} removed "
         f"in {graphs} named graph(s); changed resources per kind: {kinds_en}.",
     )
+
+
+def _release_service(g: Graph, src: CatalogSource, release: URIRef, version: str, s: _Shared) -> URIRef:
+    """The SPARQL endpoint of one release, ``/releases/{version}/sparql``."""
+    node = URIRef(f"{release}/dienst/sparql")
+    record = dict(src["service"])
+    record["title_nl"] = f"{record['title_nl']}, versie {version}"
+    record["title_en"] = f"{record['title_en']}, version {version}"
+    _resource(g, node, DCAT.DataService, record, s)
+    g.add((node, DCAT.endpointURL, URIRef(f"{release}/sparql")))
+    g.add((node, DCAT.endpointDescription, URIRef(f"{release}/sparql")))
+    g.add((node, DCAT.servesDataset, release))
+    g.add((node, DCTERMS.license, s.licence))
+    g.add((node, DCTERMS.conformsTo, s.sparql))
+    return node
+
+
+def _feed_service(g: Graph, iris: Iris, dataset: URIRef, s: _Shared) -> URIRef:
+    """The LDES change feed, ``/feed/``."""
+    node = iris.id("dienst/ldes")
+    _resource(g, node, DCAT.DataService, FEED_SERVICE, s)
+    g.add((node, DCAT.endpointURL, URIRef(f"{iris.base}feed/")))
+    g.add((node, DCAT.endpointDescription, LDES_SPECIFICATION))
+    g.add((node, DCAT.servesDataset, dataset))
+    g.add((node, DCTERMS.license, s.licence))
+    g.add((node, DCTERMS.conformsTo, LDES_SPECIFICATION))
+    g.add((LDES_SPECIFICATION, RDF.type, DCTERMS.Standard))
+    g.add((LDES_SPECIFICATION, DCTERMS.title, en("Linked Data Event Streams specification")))
+    g.add((LDES_SPECIFICATION, RDFS.label, en("Linked Data Event Streams specification")))
+    g.add((LDES_SPECIFICATION, RDFS.label, nl("Specificatie Linked Data Event Streams")))
+    return node
 
 
 def _summary(release: Release, current: Release, diff: Diff) -> dict[str, Any]:
@@ -95,6 +148,10 @@ def versioned_catalog(
         g.add((node, DCTERMS.modified, date(release.issued[:10])))
         g.add((node, DCTERMS.spatial, s.spatial))
         g.add((node, DCTERMS.conformsTo, s.ontology))
+        g.add((node, DCAT.landingPage, _page(g, str(node))))  # the release's page, /releases/{version}
+        g.add((node, FOAF.page, s.ontology))
+        service = _release_service(g, src, node, release.version, s)
+        g.add((catalog, DCAT.service, service))
         period = URIRef(f"{node}#periode")
         g.add((node, DCTERMS.temporal, period))
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))
@@ -109,7 +166,9 @@ def versioned_catalog(
             dist_node = _distribution(
                 g, iris, src, specs[name], DumpFile(name, size, digest), s, (file_node, url, release.version)
             )
+            g.add((dist_node, DCAT.accessService, service))
             g.add((node, DCAT.distribution, dist_node))
     g.add((dataset, HAS_CURRENT_VERSION, URIRef(current.iri(base_iri))))
+    g.add((catalog, DCAT.service, _feed_service(g, iris, dataset, s)))
     context = json.loads((DATA_DIR / "ontology" / "context.jsonld").read_text(encoding="utf-8"))["@context"]
     return {CATALOG: _turtle(g, context), CATALOG_JSONLD: _jsonld(g, context)}
