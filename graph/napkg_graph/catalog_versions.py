@@ -122,7 +122,8 @@ def versioned_catalog(
     """catalog.ttl and catalog.jsonld of the newest release in ``history`` (oldest first; ``diff`` is its changes)."""
     iris = Iris(base_iri)
     current = history[-1]
-    dumps = [DumpFile(name, *current.files[name]) for name in (s["file"] for s in src["distributions"])]
+    names = [spec["file"] for spec in src["distributions"]]
+    dumps = [DumpFile(name, *current.files[name]) for name in names if name in current.files]
     g = catalog_graph(iris, src, dumps)
     s = _shared(g, iris, src)
     dataset, catalog = iris.dataset(), iris.catalog()

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,16 +34,19 @@ from .vocab import NAP
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DC_DATE = "http://purl.org/dc/terms/date"
 _A, _STATUS, _TEXT = f"<{RDF_TYPE}>", f"<{NAP.status}>", f"<{NAP.text}>"
+_FOOTNOTE, _STATED_IN, _DATE = f"<{NAP.footnote}>", f"<{NAP.statedIn}>", f"<{DC_DATE}>"
+_ACTION_POINT, _CITATION = f"<{NAP.ActionPoint}>", f"<{NAP.Citation}>"
+_ASSESSMENT, _EXPLANATION = f"<{NAP.StatusAssessment}>", f"<{NAP.Explanation}>"
 #: The predicates whose statements the classification reads (besides the changed lines).
 _INDEXED = {
     _A,
     _STATUS,
     _TEXT,
+    _FOOTNOTE,
+    _STATED_IN,
+    _DATE,
     f"<{NAP.actionPoint}>",
     f"<{NAP.citingResource}>",
-    f"<{NAP.footnote}>",
-    f"<{NAP.statedIn}>",
-    f"<{DC_DATE}>",
 }
 
 #: kind -> (Dutch label, English label), in the order the page lists them.
@@ -56,13 +58,17 @@ KINDS: dict[str, tuple[str, str]] = {
     "other": ("overig", "other"),
 }
 
-_BLANK = re.compile(r"(^|\s)_:")
+
+def _has_blank_nodes(text: str) -> bool:
+    # A plain substring test (a regular expression took 0.3 s at 7k triples); " _:" inside a literal only costs a
+    # canonicalisation that changes nothing.
+    return text.startswith("_:") or "\n_:" in text or " _:" in text
 
 
 def read_lines(path: Path) -> set[str]:
     """The N-Quads lines of a sorted ``.nq.gz`` dump, blank nodes canonicalised when there are any."""
     text = gzip.decompress(path.read_bytes()).decode("utf-8")
-    if _BLANK.search(text):
+    if _has_blank_nodes(text):
         dataset = Dataset(parse(text.encode("utf-8"), format=RdfFormat.N_QUADS))
         dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
         text = (serialize(dataset, format=RdfFormat.N_QUADS) or b"").decode("utf-8")
@@ -101,18 +107,18 @@ class _Index:
                 index.status[s].add(o)
             elif p == _TEXT:
                 index.text[s].add(o)
-            elif p == f"<{NAP.footnote}>":
+            elif p == _FOOTNOTE:
                 index.links[o].add(s)  # a footnote belongs to what it annotates
-            elif p == f"<{NAP.statedIn}>":
+            elif p == _STATED_IN:
                 index.stated_in[s] = o
-            elif p == f"<{DC_DATE}>":
+            elif p == _DATE:
                 index.dates[s] = o
             else:  # nap:actionPoint, nap:citingResource
                 index.links[s].add(o)
         return index
 
     def action_point(self, resource: str, depth: int = 4) -> str | None:
-        if f"<{NAP.ActionPoint}>" in self.types.get(resource, ()):
+        if _ACTION_POINT in self.types.get(resource, ()):
             return resource
         if depth == 0:
             return None
@@ -135,10 +141,10 @@ class _Index:
         return values[newest]
 
     def status_of(self, point: str, leave_out: str = "") -> set[str]:
-        return self._of_point(point, self.status, f"<{NAP.StatusAssessment}>", leave_out)
+        return self._of_point(point, self.status, _ASSESSMENT, leave_out)
 
     def text_of(self, point: str, leave_out: str = "") -> set[str]:
-        return self._of_point(point, self.text, f"<{NAP.Explanation}>", leave_out)
+        return self._of_point(point, self.text, _EXPLANATION, leave_out)
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,7 @@ class Diff:
 def _kinds(subject: str, quads: list[Quad], old: _Index, new: _Index, point: str | None) -> tuple[str, ...]:
     kinds: list[str] = []
     added = [_quad_terms(q) for q in quads]
-    citation = f"<{NAP.Citation}>"
+    citation = _CITATION
     if any(p == _A and o == citation for _, p, o, _ in added) and citation not in old.types.get(subject, ()):
         kinds.append("citation-added")
     if citation in old.types.get(subject, ()) and citation not in new.types.get(subject, ()):
@@ -195,7 +201,7 @@ def _kinds(subject: str, quads: list[Quad], old: _Index, new: _Index, point: str
         if statuses and before and statuses != before:
             kinds.append("status-moved")
         texts = {o for _, p, o, _ in added if p == _TEXT}
-        if texts and f"<{NAP.Explanation}>" in new.types.get(subject, ()):
+        if texts and _EXPLANATION in new.types.get(subject, ()):
             before = old.text.get(subject) or old.text_of(point, leave_out=subject)
             if before and texts != before:
                 kinds.append("explanation-changed")
