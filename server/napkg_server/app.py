@@ -86,6 +86,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     def install(dataset: LoadedDataset, pool: reload.Pool) -> None:
         """Point the app at ``dataset`` and its pool (at start-up, and on every reload)."""
+        served = releases.served_release(settings)
+        templates.globals["served_release"] = served  # the footer's release line
         lookup = Lookup(dataset.store, mapping)
         cached = ResultCache(pool, cache_bytes)
         app.state.context = EndpointContext(
@@ -95,9 +97,9 @@ def create_app(settings: Settings) -> FastAPI:
             max_request_bytes=settings.max_request_bytes,
             version=app_version,
             identity=published_identity(settings.base_iri, settings.dist),
+            releases=releases.releases_served(settings, served),
         )
         runner = QueryRunner(cached, policy)
-        templates.globals["served_release"] = releases.served_release(settings)  # the footer's release line
         app.state.web = WebContext(
             mapping=mapping,
             lookup=lookup,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, Request
+from napkg_graph.ldes import stream_iri
 from napkg_graph.publish import TRIG
 from napkg_graph.release import CHANGELOG_JSON, CHANGELOG_TTL, Release, release_iri, releases
 from starlette.responses import RedirectResponse, Response
@@ -23,6 +24,7 @@ from napkg_server.data.checksums import read_checksums
 from napkg_server.http.head_requests import HeadAwareFileResponse
 from napkg_server.http.problems import HttpProblem
 from napkg_server.settings import Settings
+from napkg_server.sparql.service_description import ReleasesServed
 from napkg_server.web.dereference import choose_format
 from napkg_server.web.downloads import is_published, listing, media_type
 from napkg_server.web.rendering import HTML_VARY, render
@@ -68,6 +70,15 @@ def served_release(settings: Settings) -> ServedRelease:
     digest = _digest(settings.data[0].path)
     version = next((r.version for r in reversed(found) if r.files.get(TRIG, (0, ""))[1] == digest), None)
     return ServedRelease(version, newest)
+
+
+def releases_served(settings: Settings, served: ServedRelease) -> ReleasesServed | None:
+    """What the service description says about the releases (None when there are none)."""
+    folder = releases_folder(settings)
+    found = releases(folder) if folder else []
+    if not found:
+        return None
+    return ReleasesServed(tuple(r.version for r in found), served.version, stream_iri(settings.base_iri))
 
 
 def _settings(request: Request) -> Settings:

@@ -165,3 +165,19 @@ def test_the_reference_ldes_client_sees_every_change_exactly_once(server: LiveSe
         assert set(seen.triples((URIRef(member), CS.subjectOfChange, None))) == set(
             changelog.triples((URIRef(member), CS.subjectOfChange, None))
         )
+
+
+def test_the_service_description_names_the_release_endpoints_and_the_feed(
+    client: httpx.Client, server: LiveServer
+) -> None:
+    answer = client.get("/sparql", headers={"Accept": "text/turtle"})
+    g = Graph().parse(data=answer.text, format="turtle")
+    (service,) = g.subjects(
+        URIRef("http://www.w3.org/ns/sparql-service-description#endpoint"), URIRef(f"{server.base_url}/sparql")
+    )
+    see_also = set(g.objects(service, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")))
+    stream = URIRef(f"{DEFAULT_BASE_IRI}feed/stream")
+    assert see_also == {stream, *(URIRef(f"{server.base_url}/releases/{v}/sparql") for v in ("1.0.0", "2.0.0"))}
+    assert (stream, RDF_TYPE, LDES.EventStream) in g
+    texts = {str(t) for t in g.objects(service, URIRef("http://purl.org/dc/terms/description"))}
+    assert any(t.startswith("This endpoint serves the current data (release 2.0.0).") for t in texts), texts
