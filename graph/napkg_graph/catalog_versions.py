@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rdflib import DCAT, DCTERMS, FOAF, RDF, RDFS, Graph, Literal, URIRef
 
@@ -34,10 +34,8 @@ from .config import DATA_DIR
 from .iris import Iris
 from .publish import CATALOG, CATALOG_JSONLD, _jsonld, _turtle
 from .rdf_terms import date, en, nl, year
+from .release_record import Release
 from .vocab import ADMS
-
-if TYPE_CHECKING:
-    from .release import Release
 
 #: The change feed as a data service. Its texts live here, not in catalog.yaml, because only a release has a feed.
 FEED_SERVICE = {

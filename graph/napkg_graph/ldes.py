@@ -22,7 +22,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from .changelog_rdf import CS, DCTERMS, PREFIXES, RDF, XSD, changelog_iri
-from .release import CHANGELOG_TTL, Release
+from .release_record import CHANGELOG_TTL, Release
 
 LDES = "https://w3id.org/ldes#"
 TREE = "https://w3id.org/tree#"

@@ -34,16 +34,37 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import CatalogSource
+from .catalog_versions import versioned_catalog
 from .changelog import Diff, diff_dumps
 from .changelog_rdf import changelog_summary, changelog_turtle
 from .publish import CATALOG, CATALOG_JSONLD, CHECKSUMS, NQUADS
+from .release_record import (
+    CHANGELOG_JSON,
+    CHANGELOG_TTL,
+    RECORD,
+    Release,
+    current_release,
+    current_release_iri,
+    release_iri,
+    releases,
+)
+
+__all__ = [
+    "CHANGELOG_JSON",
+    "CHANGELOG_TTL",
+    "Release",
+    "ReleaseError",
+    "ReleaseResult",
+    "check_version",
+    "current_release_iri",
+    "make_release",
+    "release_iri",
+    "releases",
+]
 from .user_errors import UserError
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?")
 DATED = re.compile(r"(\d{4}-\d{2}-\d{2})(\.[1-9]\d*)?")
-RECORD = "release.json"
-CHANGELOG_TTL = "changelog.ttl"
-CHANGELOG_JSON = "changelog.json"
 #: The files of dist/ a release copies (the catalog is written anew, with the versions).
 COPIED_LEAVE_OUT = {CATALOG, CATALOG_JSONLD, CHECKSUMS}
 
@@ -63,54 +84,6 @@ def check_version(version: str) -> str:
             raise ReleaseError(f"version {version!r} is not a real date") from None
         return version
     raise ReleaseError(f"version {version!r} is neither semantic (1.2.0) nor a date (2026-12-03, 2026-12-03.2)")
-
-
-def release_iri(base_iri: str, version: str) -> str:
-    """The IRI of a release: the dataset as published in that version (served at ``/releases/{version}``)."""
-    return f"{base_iri}releases/{version}"
-
-
-@dataclass(frozen=True)
-class Release:
-    """A written release, as its release.json records it."""
-
-    version: str
-    previous: str | None
-    issued: str  # xsd:dateTime, UTC
-    files: dict[str, tuple[int, str]]  # name -> (bytes, sha256)
-    folder: Path
-
-    @classmethod
-    def read(cls, folder: Path) -> Release:
-        record = json.loads((folder / RECORD).read_text("utf-8"))
-        files = {name: (int(size), digest) for name, (size, digest) in record["files"].items()}
-        return cls(record["version"], record["previous"], record["issued"], files, folder)
-
-    def iri(self, base_iri: str) -> str:
-        return release_iri(base_iri, self.version)
-
-
-def releases(folder: Path) -> list[Release]:
-    """The releases in ``folder``, oldest first (folders being written, with a leading dot, are not releases)."""
-    if not folder.is_dir():
-        return []
-    found = [
-        Release.read(entry)
-        for entry in folder.iterdir()
-        if entry.is_dir() and not entry.name.startswith(".") and (entry / RECORD).is_file()
-    ]
-    return sorted(found, key=lambda r: (r.issued, r.version))
-
-
-def current_release(folder: Path) -> Release | None:
-    found = releases(folder)
-    return found[-1] if found else None
-
-
-def current_release_iri(base_iri: str, folder: Path) -> str | None:
-    """The IRI of the newest release in ``folder`` (None before the first): what a citation's permalink names."""
-    latest = current_release(folder)
-    return latest.iri(base_iri) if latest else None
 
 
 def _now() -> str:
@@ -144,7 +117,6 @@ def make_release(
     progress: Callable[[str], None] = lambda _: None,
 ) -> ReleaseResult:
     """Write ``folder/version`` from the built ``dist``; refuses an existing version and an older ``issued``."""
-    from .catalog_versions import versioned_catalog  # imports publish's serialisers; only a release needs them
 
     check_version(version)
     issued = check_issued(issued) if issued else _now()
