@@ -11,7 +11,8 @@ Kinds of change (``KINDS``), decided per changed resource:
 - ``status-moved``: a status assessment gained a status other than the action point's status in the previous
   release (an assessment changed in place, or a new report's assessment);
 - ``explanation-changed``: an explanation gained a text other than the action point's explanation before;
-- ``citation-added`` / ``citation-removed``: a citation (``nap:Citation``) appeared or disappeared whole;
+- ``citation-added`` / ``citation-removed``: a citation (``nap:Citation``) appeared or disappeared whole, and the
+  action point's texts did not cite that thing before (or no longer cite it);
 - ``other``: everything else.
 
 The changelog is written as RDF with the Talis Changeset vocabulary (changelog_rdf.py) and as JSON for the
@@ -37,6 +38,7 @@ _A, _STATUS, _TEXT = f"<{RDF_TYPE}>", f"<{NAP.status}>", f"<{NAP.text}>"
 _FOOTNOTE, _STATED_IN, _DATE = f"<{NAP.footnote}>", f"<{NAP.statedIn}>", f"<{DC_DATE}>"
 _ACTION_POINT, _CITATION = f"<{NAP.ActionPoint}>", f"<{NAP.Citation}>"
 _ASSESSMENT, _EXPLANATION = f"<{NAP.StatusAssessment}>", f"<{NAP.Explanation}>"
+_CITES = f"<{NAP.cites}>"
 #: The predicates whose statements the classification reads (besides the changed lines).
 _INDEXED = {
     _A,
@@ -45,6 +47,7 @@ _INDEXED = {
     _FOOTNOTE,
     _STATED_IN,
     _DATE,
+    _CITES,
     f"<{NAP.actionPoint}>",
     f"<{NAP.citingResource}>",
 }
@@ -94,6 +97,8 @@ class _Index:
     text: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # explanation -> texts
     stated_in: dict[str, str] = field(default_factory=dict)
     dates: dict[str, str] = field(default_factory=dict)
+    cites: dict[str, str] = field(default_factory=dict)  # citation -> what it cites
+    _cited: dict[str, set[str]] | None = None
 
     @classmethod
     def of(cls, lines: Iterable[str]) -> _Index:
@@ -113,6 +118,8 @@ class _Index:
                 index.stated_in[s] = o
             elif p == _DATE:
                 index.dates[s] = o
+            elif p == _CITES:
+                index.cites[s] = o
             else:  # nap:actionPoint, nap:citingResource
                 index.links[s].add(o)
         return index
@@ -139,6 +146,16 @@ class _Index:
             return set()
         newest = max(candidates, key=lambda r: (self.dates.get(self.stated_in.get(r, ""), ""), r))
         return values[newest]
+
+    def cited_by(self, point: str) -> set[str]:
+        """What the citations of an action point's texts cite (worked out once per release)."""
+        if self._cited is None:
+            self._cited = defaultdict(set)
+            for citation, cited in self.cites.items():
+                owner = self.action_point(citation)
+                if owner:
+                    self._cited[owner].add(cited)
+        return self._cited.get(point, set())
 
     def status_of(self, point: str, leave_out: str = "") -> set[str]:
         return self._of_point(point, self.status, _ASSESSMENT, leave_out)
@@ -190,10 +207,12 @@ class Diff:
 def _kinds(subject: str, quads: list[Quad], old: _Index, new: _Index, point: str | None) -> tuple[str, ...]:
     kinds: list[str] = []
     added = [_quad_terms(q) for q in quads]
-    citation = _CITATION
-    if any(p == _A and o == citation for _, p, o, _ in added) and citation not in old.types.get(subject, ()):
+    # A citation is added (removed) when its action point's texts did not (no longer) cite what it cites: a
+    # citation carried over into the next report's explanation, or moved by an edit, is no new citation.
+    was, is_ = _CITATION in old.types.get(subject, ()), _CITATION in new.types.get(subject, ())
+    if is_ and not was and (not point or new.cites.get(subject) not in old.cited_by(point)):
         kinds.append("citation-added")
-    if citation in old.types.get(subject, ()) and citation not in new.types.get(subject, ()):
+    if was and not is_ and (not point or old.cites.get(subject) not in new.cited_by(point)):
         kinds.append("citation-removed")
     if point:
         statuses = {o for _, p, o, _ in added if p == _STATUS}
