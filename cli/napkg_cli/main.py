@@ -139,6 +139,7 @@ def _stale(settings: BuildSettings, target: Path) -> bool:
     inputs = [
         settings.ontology_dir,
         settings.sources_dir,
+        *settings.extra_sources,
         settings.shapes_dir,
         Path(napkg_graph.__file__).parent,  # the build's code is an input too
     ]

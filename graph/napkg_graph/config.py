@@ -191,6 +191,15 @@ class NapkgSettings(BaseSettings):
         return type(self)(**{**values, **changes})
 
 
+def _paths(text: str) -> tuple[Path, ...]:
+    """``a:b`` -> (Path("a"), Path("b")), as PATH is written."""
+    return tuple(Path(part) for part in text.split(os.pathsep) if part)
+
+
+def _yes(text: str) -> bool:
+    return text.lower() in ("1", "true", "yes", "on")
+
+
 class BuildSettings(NapkgSettings):
     """Inputs and outputs of `napkg build`; every field can be overridden from the command line."""
 
@@ -205,6 +214,14 @@ class BuildSettings(NapkgSettings):
     )
     sources: Annotated[Path | None, Opt(env=False)] = Field(
         default=None, description="curated sources directory (default: graph/sources/)"
+    )
+    extra_sources: Annotated[tuple[Path, ...], Opt("DIR", parse=_paths)] = Field(
+        default=(),
+        description="more report folders to build: a folder with a report.yaml, or a folder of them "
+        f"(several separated by {os.pathsep!r})",
+    )
+    allow_test_fixtures: Annotated[bool, Opt("yes|no", parse=_yes)] = Field(
+        default=False, description="build report folders marked test_fixture: true (invented data; never publish it)"
     )
 
     @model_validator(mode="after")

@@ -3,8 +3,9 @@
 graph/ontologie                  ontology/nap.ttl
 graph/vocabulaires               ontology/vocabularies/*.ttl (SKOS schemes: pillars, UNGP, OECD, status, roles)
 graph/referentie                 organisations, EU instruments, Dutch laws, plans, source documents
-graph/voortgangsrapportage-2024  what the 2024 progress report says (33 action points)
-graph/kamerbrief-2025            what the 2025 letter says (paragraphs, events)
+graph/<slug>                     what each report or letter of sources/rapporten/<slug>/ says, by date:
+  graph/voortgangsrapportage-2024  the 2024 progress report (33 action points, their status and explanation)
+  graph/kamerbrief-2025            the 2025 letter (paragraphs, events)
 graph/redactie                   analysts' alignments (not statements of the documents)
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from rdflib import DCTERMS, PROV, RDF, Dataset, Graph, URIRef
 
@@ -26,7 +28,7 @@ from .rdf_letter import build_letter
 from .rdf_reference import build_reference
 from .rdf_report import build_report
 from .rdf_terms import en, label
-from .sources import Sources, load_sources
+from .sources import Report, Sources, load_reports, load_sources
 from .vocab import ONTOLOGY_FILE
 
 
@@ -37,21 +39,32 @@ class GraphSpec:
     title_en: str
     source: str | None  # key of the source document the graph states, if any
     curated: bool = False
+    test_fixture: bool = False  # invented test data (a report folder's report.yaml says so)
 
 
-GRAPHS = (
+#: The graphs every build has; the graph of each report folder stands between reference data and the editors'.
+FIXED_BEFORE = (
     GraphSpec("ontologie", "Ontologie", "Ontology", None),
     GraphSpec("vocabulaires", "Begrippenstelsels", "Concept schemes", None),
     GraphSpec("referentie", "Referentiegegevens", "Reference data", None),
-    GraphSpec(
-        "voortgangsrapportage-2024",
-        "Voortgangsrapportage 2024",
-        "2024 progress report",
-        "report-2024",
-    ),
-    GraphSpec("kamerbrief-2025", "Kamerbrief 2025", "2025 letter to parliament", "letter-2025"),
-    GraphSpec("redactie", "Redactionele afstemmingen", "Curated alignments", None, curated=True),
 )
+FIXED_AFTER = (GraphSpec("redactie", "Redactionele afstemmingen", "Curated alignments", None, curated=True),)
+
+
+def report_spec(report: Report) -> GraphSpec:
+    """The graph of a report folder: named by its slug, titled by its report.yaml."""
+    title = report.meta.graph
+    return GraphSpec(report.slug, title.nl, title.en, report.document.key, test_fixture=report.meta.test_fixture)
+
+
+def graph_specs(reports: list[Report] | tuple[Report, ...]) -> tuple[GraphSpec, ...]:
+    return (*FIXED_BEFORE, *(report_spec(r) for r in reports), *FIXED_AFTER)
+
+
+def default_graphs(settings: BuildSettings) -> tuple[GraphSpec, ...]:
+    """The graphs a build with `settings` makes (its report folders are read for their names and titles)."""
+    return graph_specs(load_reports(settings.sources_dir, settings.extra_sources, settings.allow_test_fixtures))
+
 
 Builder = Callable[[Graph, Iris, Sources], None]
 
@@ -69,6 +82,8 @@ def _describe_graph(g: Graph, iris: Iris, spec: GraphSpec, sources: Sources) -> 
                 en("Statements made by this source document, and links found in its text."),
             )
         )
+    if spec.test_fixture:
+        g.add((node, DCTERMS.description, en("Invented test data, never published.")))
     if spec.curated:
         g.add((node, PROV.wasAttributedTo, iris.organisation("nap-kg-redactie")))
         g.add(
@@ -99,7 +114,7 @@ def _build_curated_graph(g: Graph, iris: Iris, sources: Sources) -> None:
 def build_dataset(settings: BuildSettings, progress: Callable[[str], None] = lambda _: None) -> Dataset:
     """Read the sources and produce the whole dataset, one named graph per GraphSpec."""
     iris = Iris(settings.base_iri)
-    sources = load_sources(settings.sources_dir)
+    sources = load_sources(settings.sources_dir, settings.extra_sources, settings.allow_test_fixtures)
     ds = Dataset()
     context = json.loads((settings.ontology_dir / "context.jsonld").read_text(encoding="utf-8"))
     for prefix, namespace in context["@context"].items():
@@ -108,11 +123,13 @@ def build_dataset(settings: BuildSettings, progress: Callable[[str], None] = lam
         "ontologie": lambda g: _parse_ontology(g, settings),
         "vocabulaires": lambda g: _parse_vocabularies(g, settings),
         "referentie": lambda g: build_reference(g, iris, sources),
-        "voortgangsrapportage-2024": lambda g: build_report(g, iris, sources),
-        "kamerbrief-2025": lambda g: build_letter(g, iris, sources),
         "redactie": lambda g: _build_curated_graph(g, iris, sources),
     }
-    for spec in GRAPHS:
+    for report in sources.reports:
+        builders[report.slug] = partial(
+            build_letter if report.meta.kind == "letter" else build_report, iris=iris, sources=sources, source=report
+        )
+    for spec in graph_specs(sources.reports):
         g = ds.graph(iris.graph(spec.name))
         builders[spec.name](g)
         _describe_graph(g, iris, spec, sources)
@@ -124,7 +141,7 @@ def build_dataset(settings: BuildSettings, progress: Callable[[str], None] = lam
 
 def graph_names(settings: BuildSettings) -> list[URIRef]:
     iris = Iris(settings.base_iri)
-    return [iris.graph(spec.name) for spec in GRAPHS]
+    return [iris.graph(spec.name) for spec in default_graphs(settings)]
 
 
 def union(ds: Dataset) -> Graph:
@@ -138,4 +155,4 @@ def union(ds: Dataset) -> Graph:
     return g
 
 
-__all__ = ["GRAPHS", "build_dataset", "graph_names", "union"]
+__all__ = ["build_dataset", "default_graphs", "graph_names", "graph_specs", "union"]

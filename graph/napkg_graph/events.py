@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .sources import ActionPointRecord, SourceError, Sources
+from .sources import Report, SourceError, Sources
 from .text import strip_markers
 
 KINDS = ("planned", "occurred")
@@ -80,24 +80,37 @@ def _common(e: dict[str, Any], where: str) -> dict[str, Any]:
     }
 
 
-def _report_text(record: ActionPointRecord, place: str) -> str:
+def _report_text(sources: Sources, report: Report, place: str, n: int, where: str) -> str:
     """The text as the graph publishes it (rdf_report.py), so offsets hold in the data."""
-    return strip_markers(record.explanation_2024) if place == "explanation" else record.timeline_text
+    if place == "timeline":
+        if not report.meta.states_action_points:
+            raise SourceError(f"{where}: only the report stating the action points has their timelines")
+        return next(r.timeline_text for r in sources.action_points if r.number == n)
+    explanation = next((s.explanation for s in report.statuses if s.number == n), None)
+    if explanation is None:
+        raise SourceError(f"{where}: the report gives no explanation for action point {n}")
+    return strip_markers(explanation)
 
 
-def report_events(sources: Sources) -> list[EventRecord]:
-    """events-2024.yaml: the events the 2024 report gives in its rows; each concerns the row(s) reporting it."""
-    by_number = {r.number: r for r in sources.action_points}
+def report_events(sources: Sources, report: Report | None = None) -> list[EventRecord]:
+    """events.yaml of `report` (default: of every progress report): the events a report gives in its rows; each
+    concerns the row(s) reporting it."""
+    reports = [report] if report else [r for r in sources.reports if r.meta.kind == "progress-report"]
+    return [e for r in reports for e in _events_of(sources, r)]
+
+
+def _events_of(sources: Sources, report: Report) -> list[EventRecord]:
     events = []
-    for e in sources.report_events:
-        where = f"events-2024.yaml, event {e.get('key')}"
+    for e in report.events:
+        where = f"{report.folder / 'events.yaml'}, event {e.get('key')}"
         evidence = []
         for found in e.get("found_in") or []:
             place = found.get("in", "explanation")
             if place not in REPORT_PLACES:
                 raise SourceError(f"{where}: 'in' must be one of {REPORT_PLACES}")
             n = int(found["action_point"])
-            start, end = find_span(_report_text(by_number[n], place), found["quote"], f"{where}, action point {n}")
+            text = _report_text(sources, report, place, n, f"{where}, action point {n}")
+            start, end = find_span(text, found["quote"], f"{where}, action point {n}")
             evidence.append(Evidence(place, n, found["quote"], start, end))
         if not evidence:
             raise SourceError(f"{where}: no found_in")
@@ -105,7 +118,7 @@ def report_events(sources: Sources) -> list[EventRecord]:
         events.append(
             EventRecord(
                 **_common(e, where),
-                document="report-2024",
+                document=report.document.key,
                 evidence=tuple(evidence),
                 action_points=tuple(ActionPointLink(n) for n in numbers),
             )
@@ -118,7 +131,7 @@ def letter_events(sources: Sources) -> list[EventRecord]:
     texts = {p.number: strip_markers(p.text) for p in sources.letter_paragraphs}
     events = []
     for e in sources.letter["events"]:
-        where = f"kamerbrief-2025.yaml, event {e.get('key')}"
+        where = f"brief.yaml of {sources.letter['letter']}, event {e.get('key')}"
         n = int(e["paragraph"])
         start, end = find_span(texts[n], e["quote"], f"{where}, paragraph {n}")
         links = []

@@ -14,7 +14,7 @@ from .events import EventRecord, letter_events, report_events
 from .iris import Iris
 from .rdf_citations import add_citation
 from .rdf_terms import date, en, label, nl, year
-from .sources import SourceError, Sources
+from .sources import Report, SourceError, Sources
 from .vocab import NAP
 
 EVENT_CLASS = {"planned": NAP.PlannedEvent, "occurred": NAP.OccurredEvent}
@@ -38,14 +38,14 @@ def finding_activity(g: Graph, iris: Iris) -> URIRef:
     return node
 
 
-def _where(iris: Iris, sources: Sources, place: str, number: int) -> tuple[URIRef, URIRef]:
+def _where(iris: Iris, sources: Sources, place: str, number: int, year: int) -> tuple[URIRef, URIRef]:
     """The resource whose text reports the event, and the property that holds that text."""
     if place == "paragraph":
         letter = iris.report(sources.documents[sources.letter["letter"]].slug)
         return iris.paragraph(letter, number), NAP.text
     if place == "timeline":
         return iris.timeline(number), NAP.timelineText
-    return iris.explanation(number, sources.documents["report-2024"].year), NAP.text
+    return iris.explanation(number, year), NAP.text  # the explanation of the reporting report (its year)
 
 
 def _event(g: Graph, iris: Iris, sources: Sources, e: EventRecord, activity: URIRef) -> URIRef:
@@ -64,17 +64,19 @@ def _event(g: Graph, iris: Iris, sources: Sources, e: EventRecord, activity: URI
     for key in e.concerns:
         g.add((node, NAP.concerns, _concerned(iris, sources, key)))
     for ev in e.evidence:
-        citing, text_property = _where(iris, sources, ev.place, ev.number)
+        citing, text_property = _where(iris, sources, ev.place, ev.number, document.year)
         g.add((node, NAP.reportedIn, citing))
         citation = iris.citation(citing, ev.start, f"gebeurtenis-{e.key}")
         add_citation(g, citation, citing, node, (ev.quote, ev.start, ev.end, text_property), stated_in, activity)
     return node
 
 
-def add_report_events(g: Graph, iris: Iris, sources: Sources) -> None:
+def add_report_events(g: Graph, iris: Iris, sources: Sources, report: Report) -> None:
     """The report's events; the row that reports an event is the action point it concerns (the report says so)."""
+    if not report.events:
+        return
     activity = finding_activity(g, iris)
-    for e in report_events(sources):
+    for e in report_events(sources, report):
         node = _event(g, iris, sources, e, activity)
         for link in e.action_points:
             g.add((node, NAP.concernsActionPoint, iris.action_point(link.number)))

@@ -1,4 +1,4 @@
-"""The 2025 letter graph: the letter's paragraphs verbatim, its footnotes, dated events and the citations in it.
+"""A letter's graph (the 2025 letter): its paragraphs verbatim, its footnotes, dated events and the citations in it.
 
 The letter gives no status per action point, so none is made up here. Links from paragraphs and events to action
 points are an analyst's reading and live in the curated graph (rdf_curated.py, rdf_events.py).
@@ -13,20 +13,21 @@ from .letter import Paragraph
 from .rdf_citations import add_citations, add_footnote
 from .rdf_events import add_letter_events
 from .rdf_terms import integer, label, nl
-from .sources import Sources
+from .sources import Report, Sources
 from .text import strip_markers
 from .vocab import NAP
 
 
-def _paragraph(g: Graph, iris: Iris, letter: URIRef, p: Paragraph, pillar: int | None) -> URIRef:
+def _paragraph(g: Graph, iris: Iris, source: Report, p: Paragraph, pillar: int | None) -> URIRef:
+    letter = iris.report(source.slug)
     node = iris.paragraph(letter, p.number)
     text = strip_markers(p.text)
     g.add((node, RDF.type, NAP.LetterParagraph))
-    label(g, node, f"Kamerbrief 2025, alinea {p.number}", f"Letter 2025, paragraph {p.number}")
+    label(g, node, f"Kamerbrief {source.year}, alinea {p.number}", f"Letter {source.year}, paragraph {p.number}")
     g.add((node, NAP.number, integer(p.number)))
     g.add((node, NAP.text, nl(text)))
     g.add((node, NAP.statedIn, letter))
-    g.add((node, NAP.sourceLocation, Literal(f"kamerbrief-2025.txt, regel {p.line}")))
+    g.add((node, NAP.sourceLocation, Literal(f"{source.document.file}, regel {p.line}")))
     if pillar is not None:
         g.add((node, NAP.pillar, iris.pillar(pillar)))
     add_citations(g, iris, node, NAP.text, text, letter)
@@ -35,14 +36,15 @@ def _paragraph(g: Graph, iris: Iris, letter: URIRef, p: Paragraph, pillar: int |
     return node
 
 
-def build_letter(g: Graph, iris: Iris, sources: Sources) -> None:
-    meta = sources.letter
-    document = sources.documents[meta["letter"]]
+def build_letter(g: Graph, iris: Iris, sources: Sources, source: Report) -> None:
+    meta = source.letter or {}
+    document = source.document
     letter = iris.report(document.slug)
-    g.add((letter, DCTERMS.contributor, Literal(document.signatory)))
+    if document.signatory:
+        g.add((letter, DCTERMS.contributor, Literal(document.signatory)))
     pillars = {entry["n"]: entry.get("pillar") for entry in meta["paragraphs"]}
-    for p in sources.letter_paragraphs:
-        _paragraph(g, iris, letter, p, pillars.get(p.number))
+    for p in source.paragraphs:
+        _paragraph(g, iris, source, p, pillars.get(p.number))
 
     # The plan as the letter identifies it: Kamerstuk 32 735, nr. 344 (paragraph 2).
     plan = iris.plan("nap-2022-2026")
@@ -54,8 +56,8 @@ def build_letter(g: Graph, iris: Iris, sources: Sources) -> None:
     label(
         g,
         assessment,
-        "Oordeel van de Kamerbrief 2025 over het NAP",
-        "Assessment of the NAP in the 2025 letter",
+        f"Oordeel van de Kamerbrief {source.year} over het NAP",
+        f"Assessment of the NAP in the {source.year} letter",
     )
     g.add((assessment, NAP.text, nl(statement["text"])))
     g.add((assessment, NAP.statedIn, letter))

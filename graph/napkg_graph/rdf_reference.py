@@ -141,7 +141,8 @@ def add_plans_and_documents(g: Graph, iris: Iris, sources: Sources) -> None:
         g.add((node, DCTERMS.title, nl(p["title_nl"])))
         g.add((node, DCTERMS.title, en(p["title_en"])))
         g.add((node, NAP.abbreviation, Literal(p["abbreviation"])))
-    for d in sources.documents.values():
+    for report in sources.reports:
+        d = report.document
         node = iris.report(d.slug)
         label(g, node, d.title_nl, d.title_en)
         add_all(
@@ -157,7 +158,7 @@ def add_plans_and_documents(g: Graph, iris: Iris, sources: Sources) -> None:
                 (DCTERMS.creator, iris.organisation(d.creator)),
                 (DCTERMS.identifier, Literal(d.path.name)),
                 (NAP.sha256, Literal(d.sha256)),
-                (NAP.reportsOn, iris.plan("nap-2022-2026")),
+                (NAP.reportsOn, iris.plan(report.meta.plan)),
                 (SKOS.note, en(d.origin_note)),
             ],
         )

@@ -1,4 +1,5 @@
-"""The 2024 progress report graph: the 33 action points with everything the report's tables say about them."""
+"""A progress report's graph: its status and explanation per action point; for the report whose table states the
+action points (the 2024 report), also the 33 action points with everything its tables say about them."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ from .rdf_citations import add_citations, add_footnote
 from .rdf_entities import add_scope
 from .rdf_events import add_report_events
 from .rdf_terms import date, integer, label, nl
-from .sources import ActionPointRecord, Sources
+from .sources import ActionPointRecord, Report, SourceError, Sources, StatusEntry
 from .text import strip_markers
 from .vocab import NAP
 
-REPORT_YEAR = 2024
 INSTANT_PROPERTY = {4: TIME.inXSDgYear, 7: TIME.inXSDgYearMonth, 10: TIME.inXSDDate}
 ROLE_SLUGS = {
     "coordinating": "coordinerend",
@@ -80,6 +80,7 @@ def _themes(g: Graph, iris: Iris, records: list[ActionPointRecord]) -> None:
 
 
 def _action_point(g: Graph, iris: Iris, r: ActionPointRecord, report: URIRef) -> None:
+    """The action point as the table states it (its status per report: _status)."""
     n = r.number
     ap = iris.action_point(n)
     g.add((ap, RDF.type, NAP.ActionPoint))
@@ -125,39 +126,62 @@ def _action_point(g: Graph, iris: Iris, r: ActionPointRecord, report: URIRef) ->
 
     _timeline(g, iris, r, ap)
 
-    assessment = iris.status_assessment(n, REPORT_YEAR)
+
+def _status(g: Graph, iris: Iris, s: StatusEntry, source: Report, report: URIRef, previous: int | None) -> None:
+    """What the report says of one action point: its status and explanation, named and dated by the report's year
+    and date; `previous` is the year of the last earlier progress report that gave this action point a status."""
+    n, year, when = s.number, source.year, date(source.meta.date)
+    ap = iris.action_point(n)
+    assessment = iris.status_assessment(n, year)
     g.add((assessment, RDF.type, NAP.StatusAssessment))
     label(
         g,
         assessment,
-        f"Stand van zaken actiepunt {n} ({REPORT_YEAR})",
-        f"Status of action point {n} ({REPORT_YEAR})",
+        f"Stand van zaken actiepunt {n} ({year})",
+        f"Status of action point {n} ({year})",
     )
     g.add((assessment, NAP.actionPoint, ap))
-    g.add((assessment, NAP.status, iris.status(slugify(r.status_2024))))
+    g.add((assessment, NAP.status, iris.status(slugify(s.status))))
     g.add((assessment, NAP.statedIn, report))
+    g.add((assessment, DCTERMS.date, when))
 
-    explanation = iris.explanation(n, REPORT_YEAR)
-    text = strip_markers(r.explanation_2024)
+    explanation = iris.explanation(n, year)
+    text = strip_markers(s.explanation)
     g.add((explanation, RDF.type, NAP.Explanation))
     label(
         g,
         explanation,
-        f"Toelichting bij actiepunt {n} ({REPORT_YEAR})",
-        f"Explanation of action point {n} ({REPORT_YEAR})",
+        f"Toelichting bij actiepunt {n} ({year})",
+        f"Explanation of action point {n} ({year})",
     )
     g.add((explanation, NAP.actionPoint, ap))
     g.add((explanation, NAP.text, nl(text)))
     g.add((explanation, NAP.statedIn, report))
+    g.add((explanation, DCTERMS.date, when))
+    if previous is not None:  # the history: each statement links the one of the report before
+        g.add((assessment, NAP.previousAssessment, iris.status_assessment(n, previous)))
+        g.add((explanation, NAP.previousExplanation, iris.explanation(n, previous)))
     add_citations(g, iris, explanation, NAP.text, text, report)
-    for fn in r.footnotes:
+    for fn in s.footnotes:
         add_footnote(g, iris, explanation, fn.marker, fn.text, fn.url, report)
 
 
-def build_report(g: Graph, iris: Iris, sources: Sources) -> None:
-    document = sources.documents["report-2024"]
-    document.read()  # verifies the checksum: the records were reviewed against exactly this text
-    report = iris.report(document.slug)
+def build_report(g: Graph, iris: Iris, sources: Sources, source: Report) -> None:
+    report = iris.report(source.slug)
+    numbers = {r.number for r in sources.action_points}
+    earlier = [r for r in sources.reports[: sources.reports.index(source)] if r.meta.kind == "progress-report"]
+    for s in source.statuses:
+        if s.number not in numbers:
+            raise SourceError(f"{s.path}: there is no action point {s.number}")
+        previous = [r.year for r in earlier if any(e.number == s.number for e in r.statuses)]
+        _status(g, iris, s, source, report, previous[-1] if previous else None)
+    add_report_events(g, iris, sources, source)
+    if source.meta.states_action_points:
+        _table(g, iris, sources, report)
+
+
+def _table(g: Graph, iris: Iris, sources: Sources, report: URIRef) -> None:
+    """The plan and its action points, as the report whose table states them gives them."""
     plan = iris.plan("nap-2022-2026")
     # What the report's introduction says about the plan (lines 7-22).
     g.add((plan, PROV.wasRevisionOf, iris.plan("nap-2014")))
@@ -173,4 +197,3 @@ def build_report(g: Graph, iris: Iris, sources: Sources) -> None:
     _themes(g, iris, sources.action_points)
     for record in sources.action_points:
         _action_point(g, iris, record, report)
-    add_report_events(g, iris, sources)

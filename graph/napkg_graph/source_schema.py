@@ -97,7 +97,7 @@ class Footnote(Record):
 
 
 class ActionPoint(Record):
-    """One action point of the 2024 progress report (actiepunten/NN.yaml)."""
+    """One action point as the plan's table states it (actiepunten/NN.yaml); its status per report is elsewhere."""
 
     number: int
     pillar: int
@@ -107,12 +107,9 @@ class ActionPoint(Record):
     objective: str
     responsibility: Responsibility
     timeline: Timeline
-    status_2024: str = Field(json_schema_extra={"enum": list(STATUS_VALUES)})
-    explanation_2024: str
-    footnotes: list[Footnote] | None = None
 
 
-# ---- documents.yaml ----
+# ---- documents.yaml and rapporten/<slug>/report.yaml ----
 
 
 class DocumentEntry(Record):
@@ -143,13 +140,39 @@ class Plan(Record):
 
 
 class Documents(Record):
-    """documents.yaml: the source documents and the plans."""
+    """documents.yaml: the plans (each report or letter describes its own document in its report.yaml)."""
 
-    documents: list[DocumentEntry]
     plans: list[Plan]
 
 
-# ---- kamerbrief-2025.yaml and events-2024.yaml ----
+#: The kinds of report folder: a progress report gives a status per action point; a letter gives paragraphs.
+REPORT_KINDS = ("progress-report", "letter")
+
+
+class ReportMeta(Record):
+    """rapporten/<slug>/report.yaml: one progress report or letter, its document and the graph it becomes."""
+
+    kind: str = Field(json_schema_extra={"enum": list(REPORT_KINDS)})
+    date: str = Field(description="the report's date, as precise as known: YYYY, YYYY-MM or YYYY-MM-DD", pattern=WHEN)
+    plan: str = Field(description="key of the plan (documents.yaml) the report reports on")
+    states_action_points: bool = Field(
+        False, description="true for the report whose table states the action points (actiepunten/NN.yaml)"
+    )
+    test_fixture: bool = Field(False, description="invented test data: the build refuses it unless told otherwise")
+    graph: Bilingual = Field(description="the title of the report's named graph")
+    document: DocumentEntry = Field(description="the document; `file` is relative to the folder, `slug` its name")
+
+
+class StatusRecord(Record):
+    """rapporten/<slug>/stand-van-zaken/NN.yaml: what a progress report says about one action point."""
+
+    action_point: int
+    status: str = Field(json_schema_extra={"enum": list(STATUS_VALUES)})
+    explanation: str
+    footnotes: list[Footnote] | None = None
+
+
+# ---- rapporten/<slug>/brief.yaml (letters) and events.yaml (progress reports) ----
 
 
 class Update(Bilingual):
@@ -184,7 +207,7 @@ class LetterEvent(Bilingual):
 
 
 class Letter(Record):
-    """kamerbrief-2025.yaml: the letter's paragraphs, their updates and its events."""
+    """rapporten/<slug>/brief.yaml: the letter's paragraphs, their updates and its events."""
 
     letter: str = Field(description="key of documents.yaml")
     reviewed: str
@@ -209,7 +232,7 @@ class ReportEvent(Bilingual):
 
 
 class ReportEvents(Record):
-    """events-2024.yaml: the dated events of the 2024 report."""
+    """rapporten/<slug>/events.yaml: the dated events a progress report gives in its rows."""
 
     events: list[ReportEvent]
 
@@ -562,8 +585,10 @@ class Catalog(Record):
 SCHEMAS: dict[str, type[Record]] = {
     "action-point": ActionPoint,
     "documents": Documents,
+    "report": ReportMeta,
+    "status-record": StatusRecord,
     "kamerbrief": Letter,
-    "events-2024": ReportEvents,
+    "report-events": ReportEvents,
     "alignments": Alignments,
     "organisations": Organisations,
     "programmes": Programmes,
@@ -576,8 +601,6 @@ SCHEMAS: dict[str, type[Record]] = {
 #: The model of each curated file (the action points are checked by sources.py, one file each).
 MODELS_BY_FILE: dict[str, type[Record]] = {
     "documents.yaml": Documents,
-    "kamerbrief-2025.yaml": Letter,
-    "events-2024.yaml": ReportEvents,
     "alignments.yaml": Alignments,
     "organisations.yaml": Organisations,
     "programmes.yaml": Programmes,
@@ -586,6 +609,13 @@ MODELS_BY_FILE: dict[str, type[Record]] = {
     "instruments.yaml": Instruments,
     "eu-relations.yaml": EURelations,
     "catalog.yaml": Catalog,
+}
+
+#: The model of each file of a report folder (rapporten/<slug>/; status records are checked one file each).
+MODELS_IN_REPORT: dict[str, type[Record]] = {
+    "report.yaml": ReportMeta,
+    "brief.yaml": Letter,
+    "events.yaml": ReportEvents,
 }
 
 # ---- errors, worded for people ----
@@ -698,7 +728,8 @@ def check(path: Path, data: Any, model: type[Record], text: str | None = None) -
 
 def validated(path: Path, data: Any) -> Any:
     """`data`, read from the curated file `path`, once it fits the model for that file name (see MODELS_BY_FILE)."""
-    check(path, data, MODELS_BY_FILE[path.name])
+    model = MODELS_IN_REPORT[path.name] if path.parent.parent.name == "rapporten" else MODELS_BY_FILE[path.name]
+    check(path, data, model)
     return data
 
 

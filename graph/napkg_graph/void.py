@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 import pyoxigraph
 from rdflib import DCTERMS, RDF, VOID, Graph, Literal, URIRef
 
-from .dataset import GRAPHS
 from .iris import Iris
 from .rdf_terms import en, integer, nl
 from .union_graph import union_into_default_graph
@@ -48,6 +47,7 @@ class VoidFigures:
     classes: dict[str, int]  # class IRI -> distinct instances
     properties: dict[str, int]  # property IRI -> distinct triples
     vocabularies: tuple[str, ...]
+    graph_titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # named graph IRI -> (nl, en)
 
 
 def load_store(trig: bytes) -> pyoxigraph.Store:
@@ -86,6 +86,7 @@ def void_figures(store: pyoxigraph.Store, iris: Iris) -> VoidFigures:
         classes=_counts(store, "class-partitions"),
         properties=_counts(store, "property-partitions"),
         vocabularies=tuple(row[0] for row in _rows(store, "vocabularies")),
+        graph_titles={graph: (dutch, english) for graph, dutch, english in _rows(store, "graph-titles")},
     )
 
 
@@ -141,15 +142,15 @@ def void_graph(
         g.add((ds, VOID.vocabulary, URIRef(namespace)))
     for example in example_resources(iris):
         g.add((ds, VOID.exampleResource, example))
-    titles = {str(iris.graph(spec.name)): spec for spec in GRAPHS}
+    titles = figures.graph_titles
     for graph, n in figures.graphs.items():
         subset = URIRef(graph)
         g.add((ds, VOID.subset, subset))
         g.add((subset, RDF.type, VOID.Dataset))
         g.add((subset, VOID.triples, _count_literal(n)))
         if graph in titles:
-            g.add((subset, DCTERMS.title, nl(titles[graph].title_nl)))
-            g.add((subset, DCTERMS.title, en(titles[graph].title_en)))
+            g.add((subset, DCTERMS.title, nl(titles[graph][0])))
+            g.add((subset, DCTERMS.title, en(titles[graph][1])))
     for cls, n in figures.classes.items():
         part = iris.void_partition("klasse", _partition_key(cls, prefixes))
         g.add((ds, VOID.classPartition, part))

@@ -100,18 +100,18 @@ def test_build_invalid_yaml_names_file_and_line(
 
 
 def test_build_unknown_status(sources: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    record = sources / "actiepunten" / "17.yaml"
-    _edit(record, 'status_2024: "Voltooid"', 'status_2024: "Bijna klaar"')
+    record = sources / "rapporten" / "voortgangsrapportage-2024" / "stand-van-zaken" / "17.yaml"
+    _edit(record, 'status: "Voltooid"', 'status: "Bijna klaar"')
     code, err = run(capsys, "build", "--sources", str(sources), "--dist", str(tmp_path / "dist"))
     assert code == 2
-    assert err.startswith(f"napkg: error: {record}: status_2024 'Bijna klaar' is not one of"), err
+    assert err.startswith(f"napkg: error: {record}: status 'Bijna klaar' is not one of"), err
 
 
 def test_build_missing_required_field(sources: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    record = sources / "actiepunten" / "17.yaml"
-    _edit(record, 'status_2024: "Voltooid"', "")
+    record = sources / "rapporten" / "voortgangsrapportage-2024" / "stand-van-zaken" / "17.yaml"
+    _edit(record, 'status: "Voltooid"', "")
     code, err = run(capsys, "build", "--sources", str(sources), "--dist", str(tmp_path / "dist"))
-    assert (code, err) == (2, f"napkg: error: {record}: missing required field 'status_2024'")
+    assert (code, err) == (2, f"napkg: error: {record}: missing required field 'status'")
 
 
 def test_a_real_process_prints_no_traceback(tmp_path: Path) -> None:

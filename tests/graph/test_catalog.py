@@ -176,6 +176,9 @@ def test_catalog_follows_the_base_iri(settings: BuildSettings) -> None:
 def test_modified_older_than_the_newest_source_document_is_refused(settings: BuildSettings, tmp_path: Path) -> None:
     for name in (CATALOG_SOURCE, "documents.yaml"):
         shutil.copy(settings.sources_dir / name, tmp_path / name)
+    for report in (settings.sources_dir / "rapporten").glob("*/report.yaml"):  # the documents' years
+        (tmp_path / "rapporten" / report.parent.name).mkdir(parents=True)
+        shutil.copy(report, tmp_path / "rapporten" / report.parent.name / "report.yaml")
     path = tmp_path / CATALOG_SOURCE
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('"2026-11-23"', '"2024-01-01"'), encoding="utf-8")  # issued and modified

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from napkg_graph.extract import KINDS, Reference, extract
 
-DOCUMENTS = Path(__file__).parents[2] / "graph/sources/documents"
+RAPPORTEN = Path(__file__).parents[2] / "graph/sources/rapporten"
 
 KS, KD = "kamerstuk", "kamerstukdossier"
 EU, OECD, UNGP, LAW = "eu-instrument", "oecd", "ungp", "dutch-law"
@@ -221,7 +221,7 @@ def keys(refs: list[Reference], kind: str) -> set[str]:
 
 
 def test_progress_report_2024() -> None:
-    text = (DOCUMENTS / "voortgangsrapportage-2024.txt").read_text(encoding="utf-8")
+    text = (RAPPORTEN / "voortgangsrapportage-2024/voortgangsrapportage-2024.txt").read_text(encoding="utf-8")
     refs = extract(text)
     assert_exact_spans(text, refs)
     assert keys(refs, KS) == {
@@ -244,7 +244,7 @@ def test_progress_report_2024() -> None:
 
 
 def test_letter_2025() -> None:
-    text = (DOCUMENTS / "kamerbrief-2025.txt").read_text(encoding="utf-8")
+    text = (RAPPORTEN / "kamerbrief-2025/kamerbrief-2025.txt").read_text(encoding="utf-8")
     refs = extract(text)
     assert_exact_spans(text, refs)
     assert keys(refs, KS) == {

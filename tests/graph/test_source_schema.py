@@ -15,10 +15,12 @@ from napkg_cli.main import main
 from napkg_graph.config import REPO_ROOT
 from napkg_graph.source_schema import (
     MODELS_BY_FILE,
+    MODELS_IN_REPORT,
     SCHEMA_DIR,
     SCHEMAS,
     ActionPoint,
     SourceError,
+    StatusRecord,
     check,
     json_schemas,
     validated,
@@ -27,10 +29,11 @@ from napkg_graph.sources import load_sources
 
 SOURCES = REPO_ROOT / "graph" / "sources"
 ACTION_POINTS = sorted((SOURCES / "actiepunten").glob("*.yaml"))
-TOP_FIELDS = (
-    "number, pillar, theme, source_lines, action, objective, responsibility, timeline, status_2024, "
-    "explanation_2024, footnotes"
-)
+REPORT_2024 = SOURCES / "rapporten" / "voortgangsrapportage-2024"
+LETTER_2025 = SOURCES / "rapporten" / "kamerbrief-2025"
+STATUSES = sorted((REPORT_2024 / "stand-van-zaken").glob("*.yaml"))
+REPORT_FILES = sorted(p for p in (SOURCES / "rapporten").glob("*/*.yaml") if p.name in MODELS_IN_REPORT)
+TOP_FIELDS = "number, pillar, theme, source_lines, action, objective, responsibility, timeline"
 TIMELINE_FIELDS = "text, start, end, deadline, reporting_deadline, open_ended, recurrence"
 
 
@@ -60,9 +63,13 @@ def test_every_action_point_fits(path: Path) -> None:
     check(path, yaml.safe_load(path.read_text(encoding="utf-8")), ActionPoint)
 
 
-@pytest.mark.parametrize("name", sorted(MODELS_BY_FILE))
-def test_every_curated_file_fits(name: str) -> None:
-    path = SOURCES / name
+@pytest.mark.parametrize("path", STATUSES, ids=lambda p: p.name)
+def test_every_status_record_fits(path: Path) -> None:
+    check(path, yaml.safe_load(path.read_text(encoding="utf-8")), StatusRecord)
+
+
+@pytest.mark.parametrize("path", [SOURCES / name for name in sorted(MODELS_BY_FILE)] + REPORT_FILES, ids=str)
+def test_every_curated_file_fits(path: Path) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert validated(path, data) is data
 
@@ -72,7 +79,7 @@ def test_the_real_sources_load_unchanged() -> None:
     assert len(loaded.action_points) == 33
     assert (len(loaded.organisations), len(loaded.report_events)) == (
         len(yaml.safe_load((SOURCES / "organisations.yaml").read_text(encoding="utf-8"))["organisations"]),
-        len(yaml.safe_load((SOURCES / "events-2024.yaml").read_text(encoding="utf-8"))["events"]),
+        len(yaml.safe_load((REPORT_2024 / "events.yaml").read_text(encoding="utf-8"))["events"]),
     )
 
 
@@ -132,15 +139,27 @@ def test_the_first_problem_in_file_order_is_reported(sources: Path) -> None:
 
 
 def test_the_loader_messages_for_status_and_missing_fields_stay(sources: Path) -> None:
-    record = sources / "actiepunten" / "17.yaml"
-    _edit(record, 'status_2024: "Voltooid"\n', "")
-    assert _error(sources) == f"{record}: missing required field 'status_2024'"
-    _edit(record, "footnotes: []\n", 'status_2024: "Bijna klaar"\nfootnotes: []\n')
-    assert _error(sources).startswith(f"{record}: status_2024 'Bijna klaar' is not one of ('Voltooid',")
+    record = sources / "rapporten" / "voortgangsrapportage-2024" / "stand-van-zaken" / "17.yaml"
+    _edit(record, 'status: "Voltooid"\n', "")
+    assert _error(sources) == f"{record}: missing required field 'status'"
+    _edit(record, "footnotes: []\n", 'status: "Bijna klaar"\nfootnotes: []\n')
+    assert _error(sources).startswith(f"{record}: status 'Bijna klaar' is not one of ('Voltooid',")
+
+
+def test_an_unknown_field_in_a_report_folder(sources: Path) -> None:
+    path = sources / "rapporten" / "voortgangsrapportage-2024" / "report.yaml"
+    line = _edit(path, "kind: progress-report\n", "kind: progress-report\nauthor: x\n") + 1
+    assert _error(sources).startswith(f"{path}:{line}: field 'author' is not allowed (allowed: kind, date, plan, ")
+    _edit(path, "author: x\n", "")
+    record = sources / "rapporten" / "voortgangsrapportage-2024" / "stand-van-zaken" / "17.yaml"
+    line = _edit(record, "footnotes: []\n", "footnotes: []\nstatus_2024: x\n") + 1
+    assert _error(sources) == (
+        f"{record}:{line}: field 'status_2024' is not allowed (allowed: action_point, status, explanation, footnotes)"
+    )
 
 
 def test_an_unknown_field_in_the_letter(sources: Path) -> None:
-    path = sources / "kamerbrief-2025.yaml"
+    path = sources / "rapporten" / "kamerbrief-2025" / "brief.yaml"
     line = _edit(path, "  - n: 5\n", "  - n: 5\n    startswith: x\n") + 1
     assert _error(sources) == (
         f"{path}:{line}: field 'paragraphs[4].startswith' is not allowed (allowed: n, starts_with, pillar, updates)"
@@ -217,9 +236,10 @@ def test_every_json_schema_object_refuses_unknown_fields(name: str) -> None:
 
 
 def test_the_action_point_schema_lists_the_status_values_and_roles() -> None:
+    statuses = json.loads((SCHEMA_DIR / "status-record.schema.json").read_text(encoding="utf-8"))
+    assert statuses["properties"]["status"]["enum"][:2] == ["Voltooid", "Doorlopend"]
+    assert len(statuses["properties"]["status"]["enum"]) == 7
     schema = json.loads((SCHEMA_DIR / "action-point.schema.json").read_text(encoding="utf-8"))
-    assert schema["properties"]["status_2024"]["enum"][:2] == ["Voltooid", "Doorlopend"]
-    assert len(schema["properties"]["status_2024"]["enum"]) == 7
     assert schema["$defs"]["Party"]["properties"]["role"]["enum"] == [
         "coordinating", "responsible", "commissioning", "executing", "partner", "driving", "monitoring"
     ]  # fmt: skip
@@ -228,7 +248,9 @@ def test_the_action_point_schema_lists_the_status_values_and_roles() -> None:
 @pytest.mark.parametrize(
     ("path", "schema"),
     [(p, "action-point") for p in ACTION_POINTS]
-    + [(SOURCES / file, next(n for n, m in SCHEMAS.items() if m is model)) for file, model in MODELS_BY_FILE.items()],
+    + [(p, "status-record") for p in STATUSES]
+    + [(SOURCES / file, next(n for n, m in SCHEMAS.items() if m is model)) for file, model in MODELS_BY_FILE.items()]
+    + [(p, next(n for n, m in SCHEMAS.items() if m is MODELS_IN_REPORT[p.name])) for p in REPORT_FILES],
     ids=lambda v: v.name if isinstance(v, Path) else v,
 )
 def test_every_record_names_its_schema_for_editors(path: Path, schema: str) -> None:

@@ -259,7 +259,7 @@ def test_a_quote_not_in_the_text_fails(settings: BuildSettings) -> None:
     record = dict(sources.report_events[0])
     record["found_in"] = [{"action_point": 1, "quote": "In 2021 presenteerde het Aanjaagteam het rapport."}]
     with pytest.raises(SourceError, match="action point 1: the quoted sentence is not in the text"):
-        events.report_events(dataclasses.replace(sources, report_events=[record]))
+        events.report_events(sources, dataclasses.replace(sources.reports[0], events=[record]))
     letter = dict(sources.letter)
     letter["events"] = [dict(letter["events"][0], quote="Op 27 februari jl. presenteerde de Commissie niets.")]
     with pytest.raises(SourceError, match="paragraph 10: the quoted sentence is not in the text"):

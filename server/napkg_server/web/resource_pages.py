@@ -157,6 +157,7 @@ class Views:
             )
         )
         entity_rows = await self.runner.select("action-point-entities", resource=node)
+        history_rows = await self.runner.select("action-point-history", resource=node)
         value = {k: v.value for k, v in (facts_rows or [{}])[0].items()}
         responsibilities = [
             (self.lookup.link(r["organisation"].value, lang), self.link(_iri(r, "role"), lang))
@@ -193,10 +194,30 @@ class Views:
             "report": self.link(value.get("report"), lang),
             "responsibilities": responsibilities,
             "statuses": list(statuses.values()),
+            "history": [self.history_entry(row, lang) for row in history_rows],
             "letter": letter,
             "references": self.references(citations, lang),
             "alignments": self.alignments(alignments, lang),
             **self.named_things(entity_rows, lang),
+        }
+
+    def history_entry(self, row: Row, lang: str) -> dict[str, object]:
+        """One report's status in the history, with how it moved since the previous report: worse or better by the
+        curated rank (ontology/vocabularies/status.ttl), moved at an equal rank, the same, or '' for the first."""
+        rank, before = (int(row[k].value) if k in row else None for k in ("rank", "previousRank"))
+        if "previousStatus" not in row:
+            change = ""
+        elif row["previousStatus"].value == row["status"].value:
+            change = "same"
+        elif rank is not None and before is not None and rank != before:
+            change = "worse" if rank < before else "better"
+        else:
+            change = "moved"
+        return {
+            "report": self.lookup.link(row["report"].value, lang),
+            "date": row["date"].value,
+            "status": self.lookup.link(row["status"].value, lang),
+            "change": change,
         }
 
     def named_things(self, rows: list[Row], lang: str) -> dict[str, list[NamedThing]]:

@@ -31,6 +31,7 @@ SERVER_BINDINGS = {
     "action-point-responsibilities": "resource",
     "action-point-status": "resource",
     "action-point-updates": "resource",
+    "action-point-history": "resource",
     "inbound-alignments": "resource",
     "inbound-citations": "resource",
     "inbound-responsibilities": "resource",
@@ -68,6 +69,8 @@ SAVED_VALUES = {
     "organisation": ["szw", "rvo"],
     "principle": ["1", "16", "31"],
     "number": ["", "17", "20"],
+    "from": ["", "voortgangsrapportage-2024"],
+    "to": ["", "voortgangsrapportage-2024", "no-such-report"],
 }
 
 
