@@ -19,7 +19,7 @@ from napkg_graph.vocab import ADMS, NAP
 from rdflib import DCTERMS, RDF, XSD, Graph, Literal, Namespace, URIRef
 
 from tests.graph.test_catalog import VIOLATION_SHAPES, WARNING_SHAPES, _validate
-from tests.support.releases import ADDED_KAMERSTUK, EXPLAINED, MOVED, TwoReleases, two_releases
+from tests.support.releases import ADDED_KAMERSTUK, EXPLAINED, MOVED, TwoReleases, next_report_releases, two_releases
 
 CS = Namespace("http://purl.org/vocab/changeset/schema#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # rdflib's closed DCAT is DCAT 2, without the version terms
@@ -171,3 +171,31 @@ def test_the_cli_refuses_a_bad_version_and_a_missing_build(tmp_path: Path) -> No
     assert done.returncode == 2
     assert "no built dataset to release (run napkg build first)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.fixture(scope="module")
+def next_pair(built: BuildResult, settings: BuildSettings, tmp_path_factory: pytest.TempPathFactory) -> TwoReleases:
+    return next_report_releases(settings.dist, tmp_path_factory.mktemp("next"), DEFAULT_BASE_IRI)
+
+
+def test_the_next_report_gives_exactly_its_changes(next_pair: TwoReleases) -> None:
+    """Issue 16's "done when": release 1 from the real sources, release 2 with the next progress report of
+    tests/data/next-report (moves 7, 9 and 18, changes 5's explanation, which cites Kamerstuk 26 485, nr. 430)."""
+    diff = next_pair.second.diff
+    named = {(c.subject, c.kinds) for c in diff.changes if c.kinds != ("other",)}
+    next_report = "id/actiepunt/{}/{}/2025"
+    g = Graph().parse(next_pair.second_dist / "nap-kg.ttl")
+    explanation = URIRef(f"{IRIS.base}{next_report.format(5, 'toelichting')}")
+    (citation,) = (
+        c for c in g.subjects(NAP.cites, IRIS.kamerstuk("26485-430")) if (c, NAP.citingResource, explanation) in g
+    )
+    assert named == {
+        *((f"<{IRIS.base}{next_report.format(n, 'status')}>", ("status-moved",)) for n in (7, 9, 18)),
+        (f"<{IRIS.base}{next_report.format(5, 'toelichting')}>", ("explanation-changed",)),
+        (f"<{citation}>", ("citation-added",)),
+    }
+    assert diff.per_kind()["citation-removed"] == 0
+    assert sum(diff.removed_per_graph.values()) == 0  # a new report adds; nothing the data said is taken back
+    # Everything else is what the new report graph says anew (its carried-over statuses, texts and citations).
+    fixture_graph = f"<{IRIS.graph('voortgangsrapportage-2025-testfixture')}>"
+    assert set(diff.added_per_graph) >= {fixture_graph}

@@ -29,13 +29,14 @@ FIRST_ISSUED, SECOND_ISSUED = "2026-12-01T10:00:00Z", "2026-12-02T10:00:00Z"
 def invented_sources(target: Path) -> Path:
     """A copy of graph/sources/ with the invented edit applied."""
     shutil.copytree(BuildSettings().sources_dir, target, symlinks=False)
+    records = target / "rapporten" / "voortgangsrapportage-2024" / "stand-van-zaken"
     for n, (before, after) in MOVED.items():
-        path = target / "actiepunten" / f"{n:02d}.yaml"
+        path = records / f"{n:02d}.yaml"
         text = path.read_text("utf-8")
-        old = f'status_2024: "{before}"\n'
+        old = f'status: "{before}"\n'
         assert old in text, (path, before)
-        path.write_text(text.replace(old, f'status_2024: "{after}"\n'), "utf-8")
-    path = target / "actiepunten" / f"{EXPLAINED:02d}.yaml"
+        path.write_text(text.replace(old, f'status: "{after}"\n'), "utf-8")
+    path = records / f"{EXPLAINED:02d}.yaml"
     text = path.read_text("utf-8")
     old = "gunningscriterium).\n"
     assert text.count(old) == 1, path
@@ -49,6 +50,24 @@ class TwoReleases:
     first: ReleaseResult
     second: ReleaseResult
     second_dist: Path
+
+
+#: The next progress report of tests/data/next-report (h16s's fixture, invented, never published; see its README)
+NEXT_REPORT = Path(__file__).parents[1] / "data" / "next-report"
+
+
+def next_report_releases(first_dist: Path, work: Path, base_iri: str) -> TwoReleases:
+    """Release 1.0.0 of ``first_dist`` (the real build) and 2.0.0 of the real sources plus the next report."""
+    settings = BuildSettings(base_iri=base_iri)
+    catalog = load_catalog_source(settings.sources_dir)
+    folder = work / "releases"
+    first = make_release("1.0.0", first_dist, folder, base_iri, catalog, issued=FIRST_ISSUED)
+    second_settings = BuildSettings(
+        base_iri=base_iri, dist=work / "dist2", extra_sources=(NEXT_REPORT,), allow_test_fixtures=True
+    )
+    build(second_settings)
+    second = make_release("2.0.0", second_settings.dist, folder, base_iri, catalog, issued=SECOND_ISSUED)
+    return TwoReleases(folder, first, second, second_settings.dist)
 
 
 def two_releases(first_dist: Path, work: Path, base_iri: str) -> TwoReleases:

@@ -1,4 +1,5 @@
-"""Serving releases and the change feed, on a real server over two releases (tests/support/releases.py): the list,
+"""Serving releases and the change feed, on a real server over two releases (tests/support/releases.py: the real
+build, then the real sources with the invented next progress report of tests/data/next-report): the list,
 each release's page, files, changelog and catalog at stable URLs, the footer's release line, each earlier release's
 own SPARQL endpoint, and the LDES feed, consumed by the reference LDES client (npm ldes-client, tests/ldes_client),
 which must see every change between the two releases exactly once."""
@@ -17,11 +18,11 @@ from napkg_graph.iris import Iris, slugify
 from napkg_graph.pipeline import BuildResult
 from napkg_server.settings import DataSource, Settings
 from napkg_server.web.releases import ServedRelease, served_release
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from tests.support.live_server import LiveServer, live_server
-from tests.support.releases import MOVED, TwoReleases, two_releases
+from tests.support.releases import TwoReleases, next_report_releases
 
 CS = Namespace("http://purl.org/vocab/changeset/schema#")
 TREE = Namespace("https://w3id.org/tree#")
@@ -30,11 +31,17 @@ RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 IRIS = Iris(DEFAULT_BASE_IRI)
 CLIENT_DIR = Path(__file__).parents[2] / "ldes_client"
 CLIENT = CLIENT_DIR / "node_modules" / "ldes-client" / "dist" / "bin" / "cli.js"
+#: The fixture's status moves (tests/data/next-report/README.md): action point -> (2024 status, next report's)
+MOVED = {
+    7: ("In uitvoering volgens planning", "In uitvoering maar met vertraging"),
+    9: ("In uitvoering volgens planning", "Doorlopend"),
+    18: ("In uitvoering", "Voltooid"),
+}
 
 
 @pytest.fixture(scope="module")
 def pair(built: BuildResult, settings: BuildSettings, tmp_path_factory: pytest.TempPathFactory) -> TwoReleases:
-    return two_releases(settings.dist, tmp_path_factory.mktemp("releases"), DEFAULT_BASE_IRI)
+    return next_report_releases(settings.dist, tmp_path_factory.mktemp("releases"), DEFAULT_BASE_IRI)
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +69,14 @@ def test_the_list_names_both_releases(client: httpx.Client) -> None:
     assert page.text.index("/releases/2.0.0") < page.text.index("/releases/1.0.0")  # newest first
 
 
-def test_a_release_page_summarises_its_changelog(client: httpx.Client) -> None:
+def test_a_release_page_summarises_its_changelog(client: httpx.Client, pair: TwoReleases) -> None:
     page = client.get("/releases/2.0.0", params={"lang": "en"})
     assert page.status_code == 200
-    for kind, count in (("status moved", 3), ("explanation text changed", 1), ("citation added", 1), ("other", 1)):
+    other = len(pair.second.diff.changes) - 5
+    for kind, count in (("status moved", 3), ("explanation text changed", 1), ("citation added", 1), ("other", other)):
         assert f'<tr><td>{kind}</td><td class="num">{count}</td></tr>' in page.text
     for n in MOVED:
-        assert f"<code>{IRIS.status_assessment(n, 2024)}</code>: status-moved (+1 −1)" in page.text
+        assert f"<code>{IRIS.id(f'actiepunt/{n}/status/2025')}</code>: status-moved (+" in page.text
 
 
 @pytest.mark.parametrize("name", ["nap-kg.trig", "nap-kg.nq.gz", "changelog.ttl", "catalog.ttl", "SHA256SUMS"])
@@ -118,12 +126,18 @@ STATUS_QUERY = "SELECT ?s WHERE { <%s> <https://w3id.org/nap-kg/def/status> ?s }
 
 @pytest.mark.parametrize("n", sorted(MOVED))
 def test_each_release_answers_at_its_own_endpoint(client: httpx.Client, n: int) -> None:
-    query = STATUS_QUERY % IRIS.status_assessment(n, 2024)
     before, after = MOVED[n]
-    for path, status in (("/releases/1.0.0/sparql", before), ("/releases/2.0.0/sparql", after), ("/sparql", after)):
+    expected = {
+        ("/releases/1.0.0/sparql", 2024): f"s\r\n{IRIS.status(slugify(before))}\r\n",
+        ("/releases/1.0.0/sparql", 2025): "s\r\n",  # the next report is not in release 1
+        ("/releases/2.0.0/sparql", 2025): f"s\r\n{IRIS.status(slugify(after))}\r\n",
+        ("/sparql", 2025): f"s\r\n{IRIS.status(slugify(after))}\r\n",
+    }
+    for (path, year), answer_text in expected.items():
+        query = STATUS_QUERY % IRIS.id(f"actiepunt/{n}/status/{year}")
         answer = client.post(path, data={"query": query}, headers={"Accept": "text/csv"})
         assert answer.status_code == 200, answer.text
-        assert answer.text == f"s\r\n{IRIS.status(slugify(status))}\r\n", path
+        assert answer.text == answer_text, (path, year)
 
 
 def test_a_release_endpoint_refuses_bad_queries_as_sparql_does(client: httpx.Client) -> None:
@@ -160,6 +174,10 @@ def test_the_reference_ldes_client_sees_every_change_exactly_once(server: LiveSe
     seen = Graph().parse(data=done.stdout, format="turtle")
     emitted = [line.split(" ", 1)[0][1:-1] for line in done.stdout.splitlines() if f"<{CS.ChangeSet}>" in line]
     assert sorted(emitted) == _members(pair)  # each member once, none missing, none extra
+    moved = {
+        seen.value(m, CS.subjectOfChange) for m in seen.subjects(CS.changeReason, Literal("status moved", lang="en"))
+    }
+    assert moved == {IRIS.id(f"actiepunt/{n}/status/2025") for n in MOVED}
     changelog = Graph().parse(pair.second.release.folder / "changelog.ttl")
     for member in _members(pair):
         assert set(seen.triples((URIRef(member), CS.subjectOfChange, None))) == set(
