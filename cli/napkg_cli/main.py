@@ -100,6 +100,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return run_serve(args)
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from napkg_cli.release import run_release
+
+    settings = _settings(args)
+    return run_release(args, settings, lambda: cmd_build(args), _progress)
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from napkg_cli.query import list_queries, run_query
 
@@ -176,6 +183,13 @@ def parser() -> argparse.ArgumentParser:
 
     add_query_arguments(q)
     q.set_defaults(func=cmd_query)
+
+    r = sub.add_parser("release", help="write an immutable release of the built dataset under releases/VERSION/")
+    common(r)
+    from napkg_cli.release import add_release_arguments
+
+    add_release_arguments(r)
+    r.set_defaults(func=cmd_release)
 
     from napkg_cli.publish import add_publish_parser
 

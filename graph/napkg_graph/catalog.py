@@ -221,16 +221,27 @@ def _page(g: Graph, iri: str) -> URIRef:
     return node
 
 
-def _distribution(g: Graph, iris: Iris, src: CatalogSource, spec: dict[str, Any], dump: DumpFile, s: _Shared) -> URIRef:
-    node = iris.distribution(dump.name)
+def _distribution(
+    g: Graph,
+    iris: Iris,
+    src: CatalogSource,
+    spec: dict[str, Any],
+    dump: DumpFile,
+    s: _Shared,
+    version: tuple[URIRef, URIRef, str] | None = None,
+) -> URIRef:
+    """A dump as a distribution; ``version`` (node, download URL, version) for a file of a release
+    (catalog_versions.py), which the current endpoint may no longer serve, so it names no access service."""
+    node, url, release = version or (iris.distribution(dump.name), iris.download(dump.name), src["modified"])
     g.add((node, RDF.type, DCAT.Distribution))
     _labels(g, node, spec, DCTERMS.title)
-    g.add((node, DCTERMS.description, en(f"{spec['en']}: file {dump.name} of the nap-kg release {src['modified']}.")))
-    g.add((node, DCTERMS.description, nl(f"{spec['nl']}: bestand {dump.name} van nap-kg-uitgave {src['modified']}.")))
-    g.add((node, DCAT.accessURL, iris.download(dump.name)))
-    g.add((node, DCAT.downloadURL, iris.download(dump.name)))
-    # The endpoint serves exactly the data of every dump, so it is each dump's access service too.
-    g.add((node, DCAT.accessService, iris.data_service()))
+    g.add((node, DCTERMS.description, en(f"{spec['en']}: file {dump.name} of the nap-kg release {release}.")))
+    g.add((node, DCTERMS.description, nl(f"{spec['nl']}: bestand {dump.name} van nap-kg-uitgave {release}.")))
+    g.add((node, DCAT.accessURL, url))
+    g.add((node, DCAT.downloadURL, url))
+    if version is None:
+        # The endpoint serves exactly the data of every dump, so it is each dump's access service too.
+        g.add((node, DCAT.accessService, iris.data_service()))
     label = spec["format_label"]
     file_type = {"iri": f"{AUTHORITY}file-type/{spec['format']}", "en": label, "nl": label}
     g.add((node, DCTERMS["format"], _term(g, file_type, DCTERMS.MediaTypeOrExtent, SKOS.Concept)))

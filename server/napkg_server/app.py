@@ -34,7 +34,7 @@ from napkg_server.sparql.routes import EndpointContext, router, sparql_error_res
 from napkg_server.sparql.runner import QueryRunner
 from napkg_server.sparql.service_description import published_identity
 from napkg_server.templating import make_environment
-from napkg_server.web import dereference, downloads, pages, search, workbench
+from napkg_server.web import dereference, downloads, feed, pages, release_endpoints, releases, search, workbench
 from napkg_server.web.competency import competency_examples
 from napkg_server.web.context import WebContext
 from napkg_server.web.queries import router as analysis_router  # saved questions: /queries
@@ -88,6 +88,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     def install(dataset: LoadedDataset, pool: reload.Pool) -> None:
         """Point the app at ``dataset`` and its pool (at start-up, and on every reload)."""
+        served = releases.served_release(settings)
+        templates.globals["served_release"] = served  # the footer's release line
         lookup = Lookup(dataset.store, mapping)
         # nap:textSearch is rewritten from this dataset's text index before the cache and the pool see it.
         cached = ResultCache(TextSearchExecutor(pool, dataset.text), cache_bytes)
@@ -98,6 +100,7 @@ def create_app(settings: Settings) -> FastAPI:
             max_request_bytes=settings.max_request_bytes,
             version=app_version,
             identity=published_identity(settings.base_iri, settings.dist),
+            releases=releases.releases_served(settings, served),
         )
         runner = QueryRunner(cached, policy)
         app.state.web = WebContext(
@@ -126,6 +129,7 @@ def create_app(settings: Settings) -> FastAPI:
         try:
             yield
         finally:
+            await app.state.release_endpoints.close()
             await reloader.close()
 
     app = FastAPI(
@@ -136,6 +140,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.examples = competency_examples()
+    app.state.release_endpoints = release_endpoints.ReleaseEndpoints(settings)
     app.include_router(router)
     app.include_router(pages.router)
     app.include_router(workbench.router)
@@ -143,6 +148,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(analysis_router)
     app.include_router(dashboards_router)
     app.include_router(downloads.router)
+    app.include_router(release_endpoints.router)  # before releases: /releases/{version}/sparql is no file
+    app.include_router(releases.router)
+    app.include_router(feed.router)
     app.include_router(reload.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.include_router(dereference.router)  # last: its /{path} catches every IRI path

@@ -109,6 +109,10 @@ class Settings(NapkgSettings):
         default=None,
         description="directory of the published files, served under /downloads/ (also /catalog, /.well-known/void)",
     )
+    releases: Annotated[Path | None, Opt("DIR")] = Field(
+        default=None,
+        description="folder of the releases (napkg release), served at /releases/ and /feed/ (default: beside --dist)",
+    )
     store: Annotated[Path | None, Opt("DIR")] = Field(
         default=None,
         description="keep the data in an on-disk store in DIR: loaded from --data when given, else reopened as it is",

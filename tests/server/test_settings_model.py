@@ -21,7 +21,7 @@ SERVE_FLAGS = {
     "--max-concurrent-queries", "--max-connections", "--max-header-bytes", "--max-header-count",
     "--max-queries-per-client", "--max-query-depth", "--max-query-length", "--max-request-bytes",
     "--max-response-bytes", "--max-rows", "--named-graph", "--port", "--query-memory", "--query-timeout",
-    "--remote", "--sources", "--store",
+    "--releases", "--remote", "--sources", "--store",
     "--remote-graphs", "--remote-method", "--remote-union-graph",  # issue 15
 }  # fmt: skip
 BUILD_FLAGS = {"--base-iri", "--dist", "--sources"}

@@ -28,6 +28,7 @@ from napkg_server.sparql.protocol import (
 from napkg_server.sparql.service_description import (
     HTML_PAGE,
     PublishedIdentity,
+    ReleasesServed,
     choose_description_format,
     render_description,
     render_page,
@@ -44,6 +45,7 @@ class EndpointContext:
     max_request_bytes: int
     version: str
     identity: PublishedIdentity | None = None  # the catalog's IRIs, when dist/ holds the built dataset's catalog
+    releases: ReleasesServed | None = None  # the releases and the change feed, when there are releases
 
 
 async def endpoint_context(request: Request) -> EndpointContext:
@@ -74,7 +76,7 @@ def describe_service(request: Request, wanted: DescriptionRequest, context: Cont
         page = render_page(endpoint, context.dataset, timeout, context.version)
         return HTMLResponse(page, headers=VARY)
     assert not isinstance(choice, str)
-    body = render_description(endpoint, context.dataset, timeout, choice, context.identity)
+    body = render_description(endpoint, context.dataset, timeout, choice, context.identity, context.releases)
     return Response(body, headers={**VARY, "Content-Type": choice.content_type})
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from napkg_graph.iris import Iris
 from napkg_graph.vocab import NAP, SD
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
 from napkg_server.data.store import DatasetInfo, read_query
 from napkg_server.formats import FORMATS, HTML_MEDIA_TYPE, MediaFormat, ResultKind
@@ -20,7 +20,14 @@ from napkg_server.http.negotiation import best_choice, format_candidates
 from napkg_server.templating import make_environment
 
 HTML_PAGE = "html"
-PREFIXES = {"sd": str(SD), "nap": str(NAP), "void": str(VOID), "dcterms": str(DCTERMS), "xsd": str(XSD)}
+PREFIXES = {
+    "sd": str(SD),
+    "nap": str(NAP),
+    "void": str(VOID),
+    "dcterms": str(DCTERMS),
+    "xsd": str(XSD),
+    "rdfs": str(RDFS),
+}
 
 UNION_DEFAULT_GRAPH_TEXT = (
     "Unless a request names its dataset (default-graph-uri / named-graph-uri, or "
@@ -50,6 +57,19 @@ def _count(value: int) -> Literal:
     return Literal(str(value), datatype=_iri(XSD.integer))
 
 
+LDES_EVENT_STREAM = "https://w3id.org/ldes#EventStream"
+
+
+@dataclass(frozen=True)
+class ReleasesServed:
+    """The releases this server offers (``/releases/``): their versions, the one served at ``/sparql`` (None when
+    the data is no release) and the IRI of the change feed's event stream."""
+
+    versions: tuple[str, ...]
+    current: str | None
+    stream: str
+
+
 @dataclass(frozen=True)
 class PublishedIdentity:
     """The IRIs the DCAT catalog and VoID give the endpoint and the dataset, so all three name the same things."""
@@ -66,10 +86,43 @@ def published_identity(base_iri: str, dist: Path | None) -> PublishedIdentity | 
     return PublishedIdentity(service=str(iris.data_service()), dataset=str(iris.dataset()))
 
 
+def release_triples(service: NamedNode | BlankNode, endpoint: str, releases: ReleasesServed) -> list[Triple]:
+    """Where the releases' own endpoints and the LDES change feed are (napkg_server.web.releases, feed)."""
+    root = endpoint.rsplit("/", 1)[0] + "/"  # the server's root, as the client reached the endpoint
+    a = _iri(RDF.type)
+    current = f"release {releases.current}" if releases.current else "data that is no release"
+    triples = [
+        Triple(
+            service,
+            _iri(DCTERMS.description),
+            _english(
+                f"This endpoint serves the current data ({current}). Each release answers at its own endpoint, "
+                f"{root}releases/{{version}}/sparql; the changes between releases are a Linked Data Event Stream "
+                f"at {root}feed/."
+            ),
+        ),
+        Triple(service, _iri(RDFS.seeAlso), NamedNode(releases.stream)),
+        Triple(NamedNode(releases.stream), a, NamedNode(LDES_EVENT_STREAM)),
+    ]
+    for version in releases.versions:
+        other = NamedNode(f"{root}releases/{version}/sparql")
+        triples += [
+            Triple(service, _iri(RDFS.seeAlso), other),
+            Triple(other, a, _iri(SD.Service)),
+            Triple(other, _iri(SD.endpoint), other),
+            Triple(other, _iri(DCTERMS.description), _english(f"SPARQL endpoint of nap-kg release {version}.")),
+        ]
+    return triples
+
+
 def description_triples(
-    endpoint: str, info: DatasetInfo, timeout: float, identity: PublishedIdentity | None = None
+    endpoint: str,
+    info: DatasetInfo,
+    timeout: float,
+    identity: PublishedIdentity | None = None,
+    releases: ReleasesServed | None = None,
 ) -> list[Triple]:
-    """The sd:Service of ``endpoint`` with its default dataset and its formats."""
+    """The sd:Service of ``endpoint`` with its default dataset and its formats (and the releases, when any)."""
     service: NamedNode | BlankNode = NamedNode(identity.service) if identity else BlankNode()
     dataset: NamedNode | BlankNode = NamedNode(identity.dataset) if identity else BlankNode()
     default_graph = BlankNode()
@@ -103,6 +156,8 @@ def description_triples(
         Triple(text_search, a, _iri(SD.Function)),
         Triple(text_search, _iri(DCTERMS.description), _english(TEXT_SEARCH_TEXT)),
     ]
+    if releases is not None:
+        triples += release_triples(service, endpoint, releases)
     for stats in info.named_graphs:
         named, graph = BlankNode(), BlankNode()
         triples += [
@@ -126,9 +181,14 @@ def choose_description_format(accept: str | None) -> MediaFormat | str | None:
 
 
 def render_description(
-    endpoint: str, info: DatasetInfo, timeout: float, fmt: MediaFormat, identity: PublishedIdentity | None = None
+    endpoint: str,
+    info: DatasetInfo,
+    timeout: float,
+    fmt: MediaFormat,
+    identity: PublishedIdentity | None = None,
+    releases: ReleasesServed | None = None,
 ) -> bytes:
-    triples = description_triples(endpoint, info, timeout, identity)
+    triples = description_triples(endpoint, info, timeout, identity, releases)
     return serialize(triples, format=fmt.serializer, prefixes=PREFIXES) or b""  # type: ignore[arg-type]
 
 

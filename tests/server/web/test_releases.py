@@ -1,0 +1,201 @@
+"""Serving releases and the change feed, on a real server over two releases (tests/support/releases.py: the real
+build, then the real sources with the invented next progress report of tests/data/next-report): the list,
+each release's page, files, changelog and catalog at stable URLs, the footer's release line, each earlier release's
+own SPARQL endpoint, and the LDES feed, consumed by the reference LDES client (npm ldes-client, tests/ldes_client),
+which must see every change between the two releases exactly once."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from napkg_graph.config import DEFAULT_BASE_IRI, BuildSettings
+from napkg_graph.iris import Iris, slugify
+from napkg_graph.pipeline import BuildResult
+from napkg_server.settings import DataSource, Settings
+from napkg_server.web.releases import ServedRelease, served_release
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+
+from tests.support.live_server import LiveServer, live_server
+from tests.support.releases import TwoReleases, next_report_releases
+
+CS = Namespace("http://purl.org/vocab/changeset/schema#")
+TREE = Namespace("https://w3id.org/tree#")
+LDES = Namespace("https://w3id.org/ldes#")
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+IRIS = Iris(DEFAULT_BASE_IRI)
+CLIENT_DIR = Path(__file__).parents[2] / "ldes_client"
+CLIENT = CLIENT_DIR / "node_modules" / "ldes-client" / "dist" / "bin" / "cli.js"
+#: The fixture's status moves (tests/data/next-report/README.md): action point -> (2024 status, next report's)
+MOVED = {
+    7: ("In uitvoering volgens planning", "In uitvoering maar met vertraging"),
+    9: ("In uitvoering volgens planning", "Doorlopend"),
+    18: ("In uitvoering", "Voltooid"),
+}
+
+
+@pytest.fixture(scope="module")
+def pair(built: BuildResult, settings: BuildSettings, tmp_path_factory: pytest.TempPathFactory) -> TwoReleases:
+    return next_report_releases(settings.dist, tmp_path_factory.mktemp("releases"), DEFAULT_BASE_IRI)
+
+
+@pytest.fixture(scope="module")
+def server(pair: TwoReleases) -> Iterator[LiveServer]:
+    args = ["--releases", str(pair.folder), "--max-concurrent-queries", "2"]
+    with live_server([pair.second_dist / "nap-kg.trig"], dist=pair.second_dist, args=args) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.base_url, timeout=60) as c:
+        yield c
+
+
+def _members(pair: TwoReleases) -> list[str]:
+    return sorted(f"{DEFAULT_BASE_IRI}releases/2.0.0/changelog/{c.key}" for c in pair.second.diff.changes)
+
+
+def test_the_list_names_both_releases(client: httpx.Client) -> None:
+    page = client.get("/releases/", params={"lang": "en"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<a href="/releases/2.0.0">2.0.0</a> (2026-12-02T10:00:00Z), previous: 1.0.0' in page.text
+    assert '<a href="/releases/1.0.0">1.0.0</a> (2026-12-01T10:00:00Z)' in page.text
+    assert page.text.index("/releases/2.0.0") < page.text.index("/releases/1.0.0")  # newest first
+
+
+def test_a_release_page_summarises_its_changelog(client: httpx.Client, pair: TwoReleases) -> None:
+    page = client.get("/releases/2.0.0", params={"lang": "en"})
+    assert page.status_code == 200
+    other = len(pair.second.diff.changes) - 5
+    for kind, count in (("status moved", 3), ("explanation text changed", 1), ("citation added", 1), ("other", other)):
+        assert f'<tr><td>{kind}</td><td class="num">{count}</td></tr>' in page.text
+    for n in MOVED:
+        assert f"<code>{IRIS.id(f'actiepunt/{n}/status/2025')}</code>: status-moved (+" in page.text
+
+
+@pytest.mark.parametrize("name", ["nap-kg.trig", "nap-kg.nq.gz", "changelog.ttl", "catalog.ttl", "SHA256SUMS"])
+def test_release_files_are_served_as_written(client: httpx.Client, pair: TwoReleases, name: str) -> None:
+    for release in (pair.first.release, pair.second.release):
+        answer = client.get(f"/releases/{release.version}/{name}")
+        assert answer.status_code == 200, answer.text
+        assert answer.content == (release.folder / name).read_bytes()
+
+
+def test_unknown_releases_and_files_are_404(client: httpx.Client) -> None:
+    assert client.get("/releases/3.0.0").status_code == 404
+    assert client.get("/releases/2.0.0/secret").status_code == 404
+    assert client.get("/releases/2.0.0/..%2F1.0.0%2Fnap-kg.trig").status_code == 404
+    assert client.get("/releases/2.0.0/.hidden").status_code == 404
+
+
+def test_changelog_and_catalog_by_negotiation(client: httpx.Client, pair: TwoReleases) -> None:
+    folder = pair.second.release.folder
+    turtle = client.get("/releases/2.0.0/changelog", headers={"Accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    assert isomorphic(Graph().parse(data=turtle.text, format="turtle"), Graph().parse(folder / "changelog.ttl"))
+    page = client.get("/releases/2.0.0/changelog", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (303, "/releases/2.0.0#wijzigingen")
+    catalog = client.get("/releases/2.0.0/catalog", headers={"Accept": "text/turtle"})
+    assert catalog.content == (folder / "catalog.ttl").read_bytes()
+
+
+def test_every_page_says_which_release_it_shows(client: httpx.Client) -> None:
+    for path in ("/", "/about", "/downloads/", "/releases/"):
+        page = client.get(path, params={"lang": "en"})
+        assert '<p class="release">Release <a href="/releases/2.0.0">2.0.0</a>' in page.text, path
+
+
+def test_data_that_is_no_release_is_said_to_be_none(pair: TwoReleases, tmp_path: Path) -> None:
+    first = pair.first.release.folder / "nap-kg.trig"
+    assert served_release(Settings(data=(DataSource(first),), releases=pair.folder)) == ServedRelease("1.0.0", "2.0.0")
+    other = tmp_path / "nap-kg.trig"
+    shutil.copyfile(first, other)
+    with other.open("a") as stream:
+        stream.write("\n")
+    assert served_release(Settings(data=(DataSource(other),), releases=pair.folder)) == ServedRelease(None, "2.0.0")
+
+
+STATUS_QUERY = "SELECT ?s WHERE { <%s> <https://w3id.org/nap-kg/def/status> ?s }"
+
+
+@pytest.mark.parametrize("n", sorted(MOVED))
+def test_each_release_answers_at_its_own_endpoint(client: httpx.Client, n: int) -> None:
+    before, after = MOVED[n]
+    expected = {
+        ("/releases/1.0.0/sparql", 2024): f"s\r\n{IRIS.status(slugify(before))}\r\n",
+        ("/releases/1.0.0/sparql", 2025): "s\r\n",  # the next report is not in release 1
+        ("/releases/2.0.0/sparql", 2025): f"s\r\n{IRIS.status(slugify(after))}\r\n",
+        ("/sparql", 2025): f"s\r\n{IRIS.status(slugify(after))}\r\n",
+    }
+    for (path, year), answer_text in expected.items():
+        query = STATUS_QUERY % IRIS.id(f"plan/nap-2022-2026/actiepunt/{n}/status/{year}")
+        answer = client.post(path, data={"query": query}, headers={"Accept": "text/csv"})
+        assert answer.status_code == 200, answer.text
+        assert answer.text == answer_text, (path, year)
+
+
+def test_a_release_endpoint_refuses_bad_queries_as_sparql_does(client: httpx.Client) -> None:
+    answer = client.post("/releases/1.0.0/sparql", data={"query": "SELECT WHERE {"})
+    assert answer.status_code == 400
+    assert client.get("/releases/9.9.9/sparql", params={"query": "ASK {}"}).status_code == 404
+
+
+def test_the_feed_is_a_paginated_event_stream(client: httpx.Client, server: LiveServer, pair: TwoReleases) -> None:
+    root = Graph().parse(data=client.get("/feed/").text, format="turtle")
+    stream = URIRef(f"{DEFAULT_BASE_IRI}feed/stream")
+    view = URIRef(f"{server.base_url}/feed/")
+    assert (stream, RDF_TYPE, LDES.EventStream) in root
+    assert root.value(stream, LDES.timestampPath) == CS.createdDate
+    assert root.value(stream, TREE.view) == view
+    relation = root.value(view, TREE.relation)
+    assert root.value(relation, RDF_TYPE) == TREE.GreaterThanOrEqualToRelation
+    assert root.value(relation, TREE.node) == URIRef(f"{server.base_url}/feed/2.0.0")
+    assert root.value(relation, TREE.value).toPython().isoformat() == "2026-12-02T10:00:00+00:00"
+    page = Graph().parse(data=client.get("/feed/2.0.0").text, format="turtle")
+    assert sorted(str(m) for m in page.objects(stream, TREE.member)) == _members(pair)
+    assert client.get("/feed/1.0.0").status_code == 404  # the first release has no changes
+
+
+def test_the_reference_ldes_client_sees_every_change_exactly_once(server: LiveServer, pair: TwoReleases) -> None:
+    assert CLIENT.is_file(), f"{CLIENT} is missing: npm ci --prefix {CLIENT_DIR} (tests/bootstrap.sh)"
+    node = shutil.which("node")
+    assert node, "Node.js is needed to run the reference LDES client"
+    done = subprocess.run(
+        [node, str(CLIENT), f"{server.base_url}/feed/"], capture_output=True, text=True, timeout=120, cwd=CLIENT_DIR
+    )
+    assert done.returncode == 0, done.stderr
+    # The client prints N-Triples lines, but numbers in Turtle's short form (978), so it is read as Turtle.
+    seen = Graph().parse(data=done.stdout, format="turtle")
+    emitted = [line.split(" ", 1)[0][1:-1] for line in done.stdout.splitlines() if f"<{CS.ChangeSet}>" in line]
+    assert sorted(emitted) == _members(pair)  # each member once, none missing, none extra
+    moved = {
+        seen.value(m, CS.subjectOfChange) for m in seen.subjects(CS.changeReason, Literal("status moved", lang="en"))
+    }
+    assert moved == {IRIS.id(f"plan/nap-2022-2026/actiepunt/{n}/status/2025") for n in MOVED}
+    changelog = Graph().parse(pair.second.release.folder / "changelog.ttl")
+    for member in _members(pair):
+        assert set(seen.triples((URIRef(member), CS.subjectOfChange, None))) == set(
+            changelog.triples((URIRef(member), CS.subjectOfChange, None))
+        )
+
+
+def test_the_service_description_names_the_release_endpoints_and_the_feed(
+    client: httpx.Client, server: LiveServer
+) -> None:
+    answer = client.get("/sparql", headers={"Accept": "text/turtle"})
+    g = Graph().parse(data=answer.text, format="turtle")
+    (service,) = g.subjects(
+        URIRef("http://www.w3.org/ns/sparql-service-description#endpoint"), URIRef(f"{server.base_url}/sparql")
+    )
+    see_also = set(g.objects(service, URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")))
+    stream = URIRef(f"{DEFAULT_BASE_IRI}feed/stream")
+    assert see_also == {stream, *(URIRef(f"{server.base_url}/releases/{v}/sparql") for v in ("1.0.0", "2.0.0"))}
+    assert (stream, RDF_TYPE, LDES.EventStream) in g
+    texts = {str(t) for t in g.objects(service, URIRef("http://purl.org/dc/terms/description"))}
+    assert any(t.startswith("This endpoint serves the current data (release 2.0.0).") for t in texts), texts
