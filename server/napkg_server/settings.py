@@ -109,9 +109,9 @@ class Settings(NapkgSettings):
         default=None,
         description="directory of the published files, served under /downloads/ (also /catalog, /.well-known/void)",
     )
-    releases: Annotated[Path | None, Opt("DIR")] = Field(
+    releases: Annotated[Path | None, Opt("DIR", shown_default="beside --dist")] = Field(
         default=None,
-        description="folder of the releases (napkg release), served at /releases/ and /feed/ (default: beside --dist)",
+        description="folder of the releases (napkg release), served at /releases/ and /feed/",
     )
     store: Annotated[Path | None, Opt("DIR")] = Field(
         default=None,
@@ -126,17 +126,19 @@ class Settings(NapkgSettings):
         default="auto",
         description="how --remote queries are sent: auto (GET when short, else a form POST, as a probe at start "
         "finds the remote takes them), get, form (POST application/x-www-form-urlencoded) or direct (POST "
-        "application/sparql-query) (default auto)",
+        "application/sparql-query)",
     )
-    remote_graphs: Annotated[tuple[str, ...], Opt("IRI", parse=_words, many=True)] = Field(
+    remote_graphs: Annotated[
+        tuple[str, ...], Opt("IRI", parse=_words, many=True, shown_default="the remote's graphs under graph/")
+    ] = Field(
         default=(),
-        description="the named graphs --remote serves (default: the remote's graphs under the base IRI's graph/)",
+        description="the named graphs --remote serves",
     )
-    remote_union_graph: Annotated[str | None, Opt("IRI")] = Field(
+    remote_union_graph: Annotated[str | None, Opt("IRI", shown_default="the remote's default graph")] = Field(
         default=None,
         description="a named graph of the remote holding the union of the served graphs (`napkg publish "
         "--union-graph`): queries get it as their default graph and only the served graphs as named graphs, so "
-        "nothing else the engine holds is seen (needed on Virtuoso); default: the remote's default graph",
+        "nothing else the engine holds is seen (needed on Virtuoso)",
     )
     result_cache_bytes: Annotated[int, Opt(flag=False)] = Field(
         default=64 * 1024 * 1024,

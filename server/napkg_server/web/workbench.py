@@ -40,6 +40,7 @@ from napkg_server.web.competency import Example
 from napkg_server.web.context import Web
 from napkg_server.web.pages import results_table
 from napkg_server.web.rendering import page_language, render
+from napkg_server.web.resources import is_iri
 
 router = APIRouter(include_in_schema=False)
 
@@ -199,9 +200,8 @@ async def labels(request: Request, web: Web) -> JSONResponse:
         raise HttpProblem(400, f"the body must be a JSON list of at most {MAX_LABELS} IRIs")
     answer = {}
     for iri in dict.fromkeys(iris):
-        try:
-            link = web.lookup.link(iri, lang)
-        except ValueError:  # not an IRI
+        if not is_iri(iri):  # a blank node's label or anything else: nothing to name
             continue
+        link = web.lookup.link(iri, lang)
         answer[iri] = {"label": link.label, "href": link.href}
     return JSONResponse(answer)

@@ -125,7 +125,9 @@ def test_dwangarbeid_is_found_in_action_point_13_and_the_letter_paragraphs_that_
     letter = iris.report("kamerbrief-2025")
     paragraphs = {
         str(iris.paragraph(letter, p.number))
-        for p in read_paragraphs((REPO_ROOT / "graph" / "sources" / "documents" / "kamerbrief-2025.txt").read_text())
+        for p in read_paragraphs(
+            (REPO_ROOT / "graph" / "sources" / "rapporten" / "kamerbrief-2025" / "kamerbrief-2025.txt").read_text()
+        )
         if word_in(p.text, "dwangarbeid")
     }
     assert str(iris.action_point(13)) in points and paragraphs
