@@ -55,6 +55,7 @@ def current_release(folder: Path) -> Release | None:
 
 
 def current_release_iri(base_iri: str, folder: Path) -> str | None:
-    """The IRI of the newest release in ``folder`` (None before the first): what a citation's permalink names."""
+    """The IRI of the newest release in ``folder`` (None before the first). Citations name the release the server
+    serves instead (napkg_server.web.releases.cited_release), which need not be the newest."""
     latest = current_release(folder)
     return latest.iri(base_iri) if latest else None

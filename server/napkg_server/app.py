@@ -111,6 +111,7 @@ def create_app(settings: Settings) -> FastAPI:
             templates=templates,
             dist=settings.dist,
             text=dataset.text,
+            cited=releases.cited_release(settings, served),
         )
 
     # Handed to the lifespan once and let go, so that a reload frees the first data too (issue 13): a

@@ -5,6 +5,7 @@ questions answer exactly the fixture's changes; on the real sources alone they f
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from napkg_graph.text import strip_markers
 from napkg_graph.union_graph import union_into_default_graph
 from rdflib import DCTERMS, PROV, Literal, URIRef
 
+from tests.conftest import select
 from tests.support.saved_answers import answer
 
 BASE = DEFAULT_BASE_IRI
@@ -244,3 +246,77 @@ def test_extra_sources_and_the_fixture_flag_from_the_environment() -> None:
     )
     assert (settings.extra_sources, settings.allow_test_fixtures) == ((NEXT_REPORT, Path("/elsewhere")), True)
     assert BuildSettings.from_env({}).allow_test_fixtures is False
+
+
+# --- the "latest status" questions with a second report ------------------------------------------------------------
+
+COMPETENCY = REPO_ROOT / "graph" / "napkg_graph" / "queries" / "competency"
+DELAYED = STATUS + "in-uitvoering-maar-met-vertraging"
+
+
+def _competency(store: pyoxigraph.Store, name: str) -> list[dict[str, str]]:
+    return select(store, (COMPETENCY / f"{name}.rq").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def latest(fixture_store: pyoxigraph.Store) -> dict[str, tuple[str, str]]:
+    """Action point number -> (status, Dutch label) of its latest report, read off the status history."""
+    found = {r["number"]: (r["status"], r["statusLabel"]) for r in answer(fixture_store, "status-history")}
+    assert {int(n): found[n][0].removeprefix(STATUS) for n in map(str, MOVES)} == {n: m[1] for n, m in MOVES.items()}
+    return found
+
+
+def test_statuses_per_pillar_count_the_latest_report(
+    fixture_store: pyoxigraph.Store, latest: dict[str, tuple[str, str]]
+) -> None:
+    rows = answer(fixture_store, "action-points-by-status")
+    listed = [(n, r["status"]) for r in rows for n in r["numbers"].split(",")]
+    assert sorted(listed, key=lambda x: int(x[0])) == [(str(n), latest[str(n)][0]) for n in range(1, 34)]
+    assert all(int(r["actionPoints"]) == len(r["numbers"].split(",")) for r in rows)
+    per_status = Counter(label for _, label in latest.values())
+    assert {r["status"]: int(r["actionPoints"]) for r in _competency(fixture_store, "cq07-per-status")} == per_status
+
+
+def test_the_delayed_are_those_of_the_latest_report_with_its_explanation(
+    fixture_store: pyoxigraph.Store, latest: dict[str, tuple[str, str]]
+) -> None:
+    delayed = [n for n in map(str, range(1, 34)) if latest[n][0] == DELAYED]
+    assert "7" in delayed  # moved to delayed by the fixture
+    for rows in (answer(fixture_store, "delayed-action-points"), _competency(fixture_store, "cq01-delayed")):
+        assert [r["number"] for r in rows] == delayed
+        assert [r["explanation"] for r in rows] == [_explanation(FIXTURE, int(n)) for n in delayed]
+
+
+@pytest.mark.parametrize(("name", "given"), [("eu-instrument-trail", {}), ("ministry-responsibilities", {})])
+def test_each_action_point_once_with_its_latest_status(
+    fixture_store: pyoxigraph.Store, latest: dict[str, tuple[str, str]], name: str, given: dict[str, str]
+) -> None:
+    rows = answer(fixture_store, name, **given)
+    numbers = [r["number"] for r in rows]
+    assert len(numbers) == len(set(numbers)) > 0
+    assert [(r["status"], r["status2024"]) for r in rows] == [latest[n] for n in numbers]
+
+
+def test_overdue_is_judged_on_the_latest_report(
+    fixture_store: pyoxigraph.Store, latest: dict[str, tuple[str, str]]
+) -> None:
+    rows = answer(fixture_store, "overdue-action-points")
+    numbers = [r["number"] for r in rows]
+    assert len(numbers) == len(set(numbers))
+    assert [r["status"] for r in rows] == [latest[n][1] for n in numbers]
+    assert [r["delayedByReport"] == "true" for r in rows] == [latest[n][0] == DELAYED for n in numbers]
+    overdue = [r["number"] for r in rows if r["overdue"] == "true"]
+    assert "18" not in numbers  # completed in the fixture
+    # cq12 asks the same on whole years: due before the latest report's year (2025 here), not completed in it
+    assert [r["number"] for r in _competency(fixture_store, "cq12-overdue")] == overdue
+    assert all(latest[n][1] != "Voltooid" for n in overdue)
+
+
+def test_report_versus_letter_takes_the_latest_status(
+    fixture_store: pyoxigraph.Store, latest: dict[str, tuple[str, str]]
+) -> None:
+    rows = _competency(fixture_store, "cq14-report-versus-letter")
+    expected = [
+        n for n in map(str, range(1, 34)) if latest[n][1] in ("In (formele) consultatie", "Niet van toepassing")
+    ]
+    assert [(r["number"], r["status2024"]) for r in rows] == [(n, latest[n][1]) for n in expected]

@@ -41,6 +41,7 @@ from importlib import metadata
 from napkg_graph.catalog import load_catalog_source
 from napkg_graph.config import DATA_DIR
 from napkg_graph.iris import Iris
+from napkg_graph.release_record import Release
 
 VERSION_WORD = {"nl": "Versie", "en": "Version"}
 ACCESSED_WORD = {"nl": "geraadpleegd op", "en": "accessed"}
@@ -85,18 +86,29 @@ def _catalog() -> dict[str, str]:
 
 
 def cited_version(base_iri: str) -> CitedVersion:
-    """The version every citation names. Until releases are published this is the dataset (its IRI in the catalog)
-    at the package version, released on the catalog's ``modified`` date; once they are, this one function points at
-    the current release's IRI."""
+    """The version a citation names when the data served is no release (releases.served_release): the dataset (its
+    IRI in the catalog) at the package version, released on the catalog's ``modified`` date."""
     catalog = _catalog()
     return CitedVersion(str(Iris(base_iri).dataset()), catalog["version"], date.fromisoformat(catalog["modified"]))
+
+
+def release_version(base_iri: str, release: Release) -> CitedVersion:
+    """A release as the version cited: its IRI (``/releases/{version}``, where it stays), its version and the day
+    (UTC) it was issued.
+
+    >>> from pathlib import Path
+    >>> r = Release("2.0.0", "1.0.0", "2026-12-02T10:00:00Z", {}, Path("releases/2.0.0"))
+    >>> release_version("https://w3id.org/nap-kg/", r)
+    CitedVersion(iri='https://w3id.org/nap-kg/releases/2.0.0', number='2.0.0', issued=datetime.date(2026, 12, 2))
+    """
+    return CitedVersion(release.iri(base_iri), release.version, date.fromisoformat(release.issued[:10]))
 
 
 def citation(
     title: str, url: str, base_iri: str, lang: str, version: CitedVersion | None = None, accessed: date | None = None
 ) -> Citation:
     """The citation of ``title`` at ``url`` in the dataset served under ``base_iri``, accessed today (UTC), of the
-    version given (a release page cites its own release) or else :func:`cited_version`."""
+    version given (the release served, or the release a release page shows) or else :func:`cited_version`."""
     catalog = _catalog()
     return Citation(
         title=title,

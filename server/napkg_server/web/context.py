@@ -12,6 +12,7 @@ from napkg_graph.iris import Iris
 
 from napkg_server.data.text_index import TextIndex
 from napkg_server.sparql.runner import QueryRunner
+from napkg_server.web.citations import CitedVersion
 from napkg_server.web.resource_pages import Views
 from napkg_server.web.resources import IriMapping, Lookup
 
@@ -25,6 +26,7 @@ class WebContext:
     templates: Environment
     dist: Path | None
     text: TextIndex | None = None  # the full-text index of the served data (/zoeken)
+    cited: CitedVersion | None = None  # the release served, which citations name (None: the data is no release)
 
     @property
     def iris(self) -> Iris:

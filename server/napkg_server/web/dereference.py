@@ -128,7 +128,7 @@ async def respond(request: Request, web: Web, path: str) -> Response:
 
 def citation_of(request: Request, web: Web, iri: str) -> citations.Citation:
     lang = page_language(request).lang
-    return citations.citation(web.lookup.label(iri, lang) or iri, iri, web.mapping.base_iri, lang)
+    return citations.citation(web.lookup.label(iri, lang) or iri, iri, web.mapping.base_iri, lang, web.cited)
 
 
 def cite(request: Request, web: Web, iri: str, document: str, key: str) -> Response:

@@ -187,7 +187,7 @@ def citation_of(web: WebContext, query: SavedQuery, values: dict[str, str], lang
     """The saved question, with the values asked, cited at its public URL under the base IRI."""
     url = web.mapping.base_iri + query_url(query.name, values).lstrip("/")
     title = query.title[lang] + "".join(f", {k} = {v}" for k, v in values.items() if v)
-    return citations.citation(title, url, web.mapping.base_iri, lang)
+    return citations.citation(title, url, web.mapping.base_iri, lang, web.cited)
 
 
 def cite(request: Request, web: WebContext, query: SavedQuery, values: dict[str, str], key: str) -> Response:

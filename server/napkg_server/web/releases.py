@@ -21,13 +21,15 @@ from napkg_graph.release import CHANGELOG_JSON, CHANGELOG_TTL, Release, release_
 from starlette.responses import RedirectResponse, Response
 
 from napkg_server.data.checksums import read_checksums
+from napkg_server.formats import CITATION_BY_KEY
 from napkg_server.http.head_requests import HeadAwareFileResponse
 from napkg_server.http.problems import HttpProblem
 from napkg_server.settings import Settings
 from napkg_server.sparql.service_description import ReleasesServed
-from napkg_server.web.dereference import choose_format
+from napkg_server.web import citations
+from napkg_server.web.dereference import CITATION_KEYS, choose_format
 from napkg_server.web.downloads import is_published, listing, media_type
-from napkg_server.web.rendering import HTML_VARY, render
+from napkg_server.web.rendering import HTML_VARY, page_language, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,6 +72,15 @@ def served_release(settings: Settings) -> ServedRelease:
     digest = _digest(settings.data[0].path)
     version = next((r.version for r in reversed(found) if r.files.get(TRIG, (0, ""))[1] == digest), None)
     return ServedRelease(version, newest)
+
+
+def cited_release(settings: Settings, served: ServedRelease) -> citations.CitedVersion | None:
+    """The served release as the version every citation names (None when the data served is no release)."""
+    folder = releases_folder(settings)
+    if served.version is None or folder is None:
+        return None
+    release = next((r for r in releases(folder) if r.version == served.version), None)
+    return citations.release_version(settings.base_iri, release) if release else None
 
 
 def releases_served(settings: Settings, served: ServedRelease) -> ReleasesServed | None:
@@ -123,11 +134,40 @@ def _turtle_or_page(request: Request, release: Release, name: str, page: str) ->
     return HeadAwareFileResponse(release.folder / name, media_type(name))
 
 
+def release_citation(request: Request, release: Release) -> citations.Citation:
+    """The release cited as itself: its page's title at its IRI, of its own version (whatever the server serves)."""
+    lang = page_language(request).lang
+    base_iri = _settings(request).base_iri
+    title = f"{'Uitgave' if lang == 'nl' else 'Release'} {release.version}"
+    return citations.citation(
+        title, release.iri(base_iri), base_iri, lang, citations.release_version(base_iri, release)
+    )
+
+
+def _cite(request: Request, release: Release, key: str) -> Response:
+    fmt = CITATION_BY_KEY[key]
+    headers = {
+        "Content-Type": fmt.content_type,
+        "Content-Location": f"/releases/{release.version}?format={key}",
+        "Content-Disposition": f'inline; filename="nap-kg-{release.version}.{fmt.suffix}"',
+        "Vary": "Accept-Language",
+    }
+    return Response(citations.render(release_citation(request, release), key), headers=headers)
+
+
 @router.get("/releases/{version}")
 async def release_page(request: Request, version: str) -> Response:
     release = find_release(request, version)
+    wanted = request.query_params.get("format")
+    if wanted is not None:  # the page, or the release's citation (?format=csljson|bibtex|ris)
+        if wanted.strip().lower() not in CITATION_KEYS:
+            raise HttpProblem(
+                400, f"Unknown format {wanted!r}; a release is cited as one of: {', '.join(CITATION_KEYS)}."
+            )
+        return _cite(request, release, wanted.strip().lower())
     summary = json.loads((release.folder / CHANGELOG_JSON).read_text("utf-8"))
     settings = _settings(request)
+    lang = page_language(request).lang
     return render(
         request.app.state.web.templates,
         request,
@@ -136,6 +176,12 @@ async def release_page(request: Request, version: str) -> Response:
         iri=release_iri(settings.base_iri, version),
         summary=summary,
         files=list(listing(release.folder).values()),
+        cite={
+            "text": citations.text(release_citation(request, release)),
+            "downloads": [
+                (c.label, f"/releases/{release.version}?format={c.key}&lang={lang}") for c in CITATION_BY_KEY.values()
+            ],
+        },
         headers={"Vary": HTML_VARY},
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -16,11 +17,16 @@ import pytest
 from napkg_graph.config import DEFAULT_BASE_IRI, BuildSettings
 from napkg_graph.iris import Iris, slugify
 from napkg_graph.pipeline import BuildResult
+from napkg_server.formats import CITATION_BY_KEY
 from napkg_server.settings import DataSource, Settings
-from napkg_server.web.releases import ServedRelease, served_release
+from napkg_server.web.citations import CitedVersion
+from napkg_server.web.releases import ServedRelease, cited_release, served_release
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 
+from tests.server.web.test_citations import CATALOG, parse, today
+from tests.server.web.test_pages import section
+from tests.support.in_process import in_process
 from tests.support.live_server import LiveServer, live_server
 from tests.support.releases import TwoReleases, next_report_releases
 
@@ -76,7 +82,7 @@ def test_a_release_page_summarises_its_changelog(client: httpx.Client, pair: Two
     for kind, count in (("status moved", 3), ("explanation text changed", 1), ("citation added", 1), ("other", other)):
         assert f'<tr><td>{kind}</td><td class="num">{count}</td></tr>' in page.text
     for n in MOVED:
-        assert f"<code>{IRIS.id(f'actiepunt/{n}/status/2025')}</code>: status-moved (+" in page.text
+        assert f"<code>{IRIS.id(f'plan/nap-2022-2026/actiepunt/{n}/status/2025')}</code>: status-moved (+" in page.text
 
 
 @pytest.mark.parametrize("name", ["nap-kg.trig", "nap-kg.nq.gz", "changelog.ttl", "catalog.ttl", "SHA256SUMS"])
@@ -119,6 +125,13 @@ def test_data_that_is_no_release_is_said_to_be_none(pair: TwoReleases, tmp_path:
     with other.open("a") as stream:
         stream.write("\n")
     assert served_release(Settings(data=(DataSource(other),), releases=pair.folder)) == ServedRelease(None, "2.0.0")
+    # citations name the release served, and without one fall back to the dataset at the package version
+    as_first = Settings(data=(DataSource(first),), releases=pair.folder)
+    assert cited_release(as_first, served_release(as_first)) == CitedVersion(
+        f"{DEFAULT_BASE_IRI}releases/1.0.0", "1.0.0", date(2026, 12, 1)
+    )
+    as_other = Settings(data=(DataSource(other),), releases=pair.folder)
+    assert cited_release(as_other, served_release(as_other)) is None
 
 
 STATUS_QUERY = "SELECT ?s WHERE { <%s> <https://w3id.org/nap-kg/def/status> ?s }"
@@ -199,3 +212,72 @@ def test_the_service_description_names_the_release_endpoints_and_the_feed(
     assert (stream, RDF_TYPE, LDES.EventStream) in g
     texts = {str(t) for t in g.objects(service, URIRef("http://purl.org/dc/terms/description"))}
     assert any(t.startswith("This endpoint serves the current data (release 2.0.0).") for t in texts), texts
+
+
+def _cited(client: httpx.Client, path: str, key: str, **params: str) -> dict[str, str]:
+    answer = client.get(path, params={"format": key, "lang": "en", **params})
+    assert (answer.status_code, answer.headers["content-type"]) == (200, CITATION_BY_KEY[key].content_type), answer.text
+    cited = parse(key, answer.text)
+    assert date.fromisoformat(cited.pop("accessed")) in today()
+    return cited
+
+
+def _release_fields(key: str, version: str, issued: str) -> dict[str, str]:
+    """What a citation of ``version`` issued on ``issued`` says of its version, as test_citations.parse reads it."""
+    return {
+        "version": version,
+        "issued": issued[:4] if key == "bibtex" else issued,
+        "note": f"Version {version}: {DEFAULT_BASE_IRI}releases/{version}",
+    }
+
+
+@pytest.mark.parametrize("key", list(CITATION_BY_KEY))
+def test_citations_name_the_release_served(client: httpx.Client, key: str) -> None:
+    ap17 = str(IRIS.action_point(17))
+    cited = _cited(client, "/" + ap17.removeprefix(DEFAULT_BASE_IRI), key)
+    assert cited == {
+        "title": "Action point 17",
+        "url": ap17,
+        "publisher": CATALOG["publisher"]["name_en"],
+        **_release_fields(key, "2.0.0", "2026-12-02"),
+    }
+    cited = _cited(client, "/queries/eu-relations", key, instrument="csddd")
+    assert cited["url"] == f"{DEFAULT_BASE_IRI}queries/eu-relations?instrument=csddd"
+    assert {k: cited[k] for k in ("version", "issued", "note")} == _release_fields(key, "2.0.0", "2026-12-02")
+
+
+def test_pages_cite_the_release_served(client: httpx.Client) -> None:
+    ap17 = str(IRIS.action_point(17))
+    page = client.get("/" + ap17.removeprefix(DEFAULT_BASE_IRI), params={"lang": "en"}, headers={"Accept": "text/html"})
+    assert f"(version 2.0.0, {DEFAULT_BASE_IRI}releases/2.0.0)" in section(page.text, "cite")
+    question = client.get(
+        "/queries/eu-relations", params={"instrument": "csddd", "lang": "en"}, headers={"Accept": "text/html"}
+    )
+    assert f"(version 2.0.0, {DEFAULT_BASE_IRI}releases/2.0.0)" in section(question.text, "cite")
+
+
+@pytest.mark.parametrize("key", list(CITATION_BY_KEY))
+@pytest.mark.parametrize(("version", "issued"), [("1.0.0", "2026-12-01"), ("2.0.0", "2026-12-02")])
+def test_a_release_page_cites_that_release(client: httpx.Client, key: str, version: str, issued: str) -> None:
+    assert _cited(client, f"/releases/{version}", key) == {
+        "title": f"Release {version}",
+        "url": f"{DEFAULT_BASE_IRI}releases/{version}",
+        "publisher": CATALOG["publisher"]["name_en"],
+        **_release_fields(key, version, issued),
+    }
+
+
+def test_a_release_page_has_cite_this(client: httpx.Client) -> None:
+    cite = section(client.get("/releases/1.0.0", params={"lang": "nl"}).text, "cite")
+    assert "Citeer dit" in cite and f"(versie 1.0.0, {DEFAULT_BASE_IRI}releases/1.0.0)" in cite
+    for key, fmt in CITATION_BY_KEY.items():
+        assert f'<a href="/releases/1.0.0?format={key}&amp;lang=nl">{fmt.label}</a>' in cite
+    answer = client.get("/releases/1.0.0", params={"format": "ttl"})
+    assert answer.status_code == 400 and "csljson, bibtex, ris" in answer.text
+
+
+def test_an_earlier_release_served_is_the_one_cited(pair: TwoReleases) -> None:
+    first = pair.first.release.folder / "nap-kg.trig"
+    with in_process(["--data", str(first), "--releases", str(pair.folder), "--max-concurrent-queries", "1"]) as c:
+        cited = _cited(c, "/" + str(IRIS.action_point(17)).removeprefix(DEFAULT_BASE_IRI), "ris")
+    assert {k: cited[k] for k in ("version", "issued", "note")} == _release_fields("ris", "1.0.0", "2026-12-01")
