@@ -37,6 +37,7 @@ SERVER_BINDINGS = {
     "resource-description": "resource",
     "resource-inbound": "resource",
     "resource-properties": "resource",
+    "resource-blank-nodes": "resource",
     "search": "term",
     "ontology-document": "graph",
 }
