@@ -167,7 +167,7 @@ class VirtuosoServer:
             timeout=24 * 3600,
         )
         failed = self.isql("SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL")
-        if "0 Rows." not in failed:
+        if failed.replace("SQL>", "").strip():  # isql prints only its prompts when no row came back
             raise RuntimeError(f"bulk load failed: {failed.strip()}")
 
     def stop(self) -> None:
