@@ -50,8 +50,6 @@ VIRTUOSO_SPARQL = {"MaxQueryCostEstimationTime": "0"}
 # What Virtuoso 7.2 still answers differently, each a case of the tests below (README: "Known engine differences").
 # xfail(strict): a case that starts to pass fails the run, so the list cannot outlive the difference.
 KNOWN = {
-    "eu-law-links-{'ministry': 'bz'}": "Virtuoso adds rows of action points outside the instrument's scope",
-    "eu-law-links-{'ministry': 'jenv'}": "Virtuoso leaves out rows",
     "letter-2025-updates-{}": "STR of an unbound variable is '' in Virtuoso (an error elsewhere), so CONCAT gives ' '",
     "letter-2025-updates-{'number': ''}": "as letter-2025-updates-{}",
     "oecd-coverage-{}": "step 6: Virtuoso misses the explicit mentions of action points 26 and 27",
