@@ -19,6 +19,8 @@ from napkg_server.web.downloads import MEDIA_TYPES
 from napkg_server.web.resources import SUFFIXES
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
+from tests.support.code_literals import literals_outside_docstrings
+
 PACKAGES = [Path(package.__file__).parent for package in (napkg_server, napkg_graph, napkg_cli)]
 REGISTRY = Path(formats.__file__)
 
@@ -40,30 +42,10 @@ REGISTERED = (
 MEDIA_TYPE = re.compile(r"[a-z]+/[a-z0-9.+-]+")
 
 
-def strings_outside_docstrings(tree: ast.AST) -> list[str]:
-    """Every str and bytes literal of the code (f-string parts included), without docstrings."""
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    texts = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and id(node) not in docstrings:
-            if isinstance(node.value, str):
-                texts.append(node.value)
-            elif isinstance(node.value, bytes):
-                texts.append(node.value.decode("latin-1"))
-    return texts
-
-
 def media_types_in(source: str) -> set[str]:
     """The registered media types that the code's literals spell (in a header value or alone)."""
     found = set()
-    for text in strings_outside_docstrings(ast.parse(source)):
+    for _, text in literals_outside_docstrings(ast.parse(source)):
         found |= {m for m in MEDIA_TYPE.findall(text.lower()) if m in REGISTERED}
     return found
 

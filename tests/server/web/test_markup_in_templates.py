@@ -14,6 +14,8 @@ import pytest
 from napkg_server.templating import make_environment
 from napkg_server.web import svg
 
+from tests.support.code_literals import literals_outside_docstrings
+
 PACKAGES = [Path(package.__file__).parent for package in (napkg_server, napkg_graph, napkg_cli)]
 TAG = re.compile(
     r"</?(?:svg|html|head|body|div|table|thead|tbody|tr|td|th|p|ul|ol|li|a|span|em|strong|code|pre|dl|dt|dd|"
@@ -21,27 +23,10 @@ TAG = re.compile(
 )
 
 
-def strings_outside_docstrings(tree: ast.AST) -> list[tuple[int, str]]:
-    """Every string literal of the code (f-string parts included), without docstrings."""
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    return [
-        (node.lineno, node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-    ]
-
-
 def markup_in(source: str) -> list[str]:
     return [
         f"line {line}: {text[:60]!r}"
-        for line, text in strings_outside_docstrings(ast.parse(source))
+        for line, text in literals_outside_docstrings(ast.parse(source))
         if TAG.search(text)
     ]
 
