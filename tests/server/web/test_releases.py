@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import httpx
+import pyoxigraph
 import pytest
 from napkg_graph.config import DEFAULT_BASE_IRI, BuildSettings
 from napkg_graph.iris import Iris, slugify
@@ -23,7 +24,6 @@ from napkg_server.settings import DataSource, Settings
 from napkg_server.web.citations import CitedVersion
 from napkg_server.web.releases import ServedRelease, cited_release, served_release
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.compare import isomorphic
 
 from tests.server.web.test_citations import CATALOG, parse, today
 from tests.server.web.test_pages import section
@@ -107,11 +107,19 @@ def test_unknown_releases_and_files_are_404(client: httpx.Client) -> None:
     assert client.get("/releases/2.0.0/.hidden").status_code == 404
 
 
+def canonical(turtle: bytes) -> pyoxigraph.Dataset:
+    """The graph with its blank nodes renamed canonically, so two are equal exactly when they are isomorphic (rdflib's
+    ``isomorphic`` took half a minute over the changelog's reified statements, pyoxigraph a tenth of a second)."""
+    dataset = pyoxigraph.Dataset(pyoxigraph.parse(turtle, format=pyoxigraph.RdfFormat.TURTLE))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.UNSTABLE)
+    return dataset
+
+
 def test_changelog_and_catalog_by_negotiation(client: httpx.Client, pair: TwoReleases) -> None:
     folder = pair.second.release.folder
     turtle = client.get("/releases/2.0.0/changelog", headers={"Accept": "text/turtle"})
     assert turtle.headers["content-type"].startswith("text/turtle")
-    assert isomorphic(Graph().parse(data=turtle.text, format="turtle"), Graph().parse(folder / "changelog.ttl"))
+    assert canonical(turtle.content) == canonical((folder / "changelog.ttl").read_bytes())
     page = client.get("/releases/2.0.0/changelog", headers={"Accept": "text/html"}, follow_redirects=False)
     assert (page.status_code, page.headers["location"]) == (303, "/releases/2.0.0#wijzigingen")
     catalog = client.get("/releases/2.0.0/catalog", headers={"Accept": "text/turtle"})
