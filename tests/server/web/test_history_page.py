@@ -9,12 +9,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from napkg_graph.config import REPO_ROOT, BuildSettings
-from napkg_graph.pipeline import build
+from napkg_graph.config import BuildSettings
+from napkg_graph.pipeline import BuildResult
 
 from tests.support.in_process import in_process
 
-NEXT_REPORT = REPO_ROOT / "tests" / "data" / "next-report"
 REPORTS = {  # the reports' titles (report.yaml of each folder), per language
     "nl": (
         "Voortgangsrapportage Nationaal Actieplan Bedrijfsleven en Mensenrechten",
@@ -28,12 +27,8 @@ REPORTS = {  # the reports' titles (report.yaml of each folder), per language
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    settings = BuildSettings(
-        dist=tmp_path_factory.mktemp("history") / "dist", extra_sources=(NEXT_REPORT,), allow_test_fixtures=True
-    )
-    build(settings)
-    args = ["--data", str(settings.dist / "nap-kg.trig"), "--max-concurrent-queries", "2"]
+def client(next_report_built: BuildResult, next_report_settings: BuildSettings) -> Iterator[httpx.Client]:
+    args = ["--data", str(next_report_settings.dist / "nap-kg.trig"), "--max-concurrent-queries", "2"]
     with in_process(args, headers={"Accept": "text/html"}) as c:
         yield c
 

@@ -47,8 +47,15 @@ MOVED = {
 
 
 @pytest.fixture(scope="module")
-def pair(built: BuildResult, settings: BuildSettings, tmp_path_factory: pytest.TempPathFactory) -> TwoReleases:
-    return next_report_releases(settings.dist, tmp_path_factory.mktemp("releases"), DEFAULT_BASE_IRI)
+def pair(
+    built: BuildResult,
+    settings: BuildSettings,
+    next_report_built: BuildResult,
+    next_report_settings: BuildSettings,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> TwoReleases:
+    work = tmp_path_factory.mktemp("releases")
+    return next_report_releases(settings.dist, next_report_settings.dist, work, DEFAULT_BASE_IRI)
 
 
 def _serve_args(pair: TwoReleases) -> list[str]:
