@@ -18,6 +18,7 @@ from rdflib import Graph
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.in_process import in_process
 from tests.support.live_server import LiveServer, live_server
+from tests.support.releases import NEXT_REPORT
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +41,20 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> BuildSettings:
 def built(settings: BuildSettings) -> BuildResult:
     """The real dataset, built and validated from graph/sources/ exactly as `napkg build` does."""
     return build(settings)
+
+
+@pytest.fixture(scope="session")
+def next_report_settings(tmp_path_factory: pytest.TempPathFactory) -> BuildSettings:
+    """The real sources plus the invented next progress report (tests/data/next-report)."""
+    dist = tmp_path_factory.mktemp("next-report") / "dist"
+    return BuildSettings(dist=dist, extra_sources=(NEXT_REPORT,), allow_test_fixtures=True)
+
+
+@pytest.fixture(scope="session")
+def next_report_built(next_report_settings: BuildSettings) -> BuildResult:
+    """Those built as `napkg build --extra-sources` does, once per session: the history, release and feed tests
+    read it (none writes to its dist/)."""
+    return build(next_report_settings)
 
 
 @pytest.fixture(scope="session")

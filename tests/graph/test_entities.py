@@ -15,11 +15,12 @@ from napkg_graph.config import DEFAULT_BASE_IRI, BuildSettings
 from napkg_graph.dataset import build_dataset
 from napkg_graph.entities import load_entities
 from napkg_graph.iris import Iris
+from napkg_graph.pipeline import BuildResult
 from napkg_graph.sources import SourceError, load_sources
 
-from tests.conftest import select
+from tests.conftest import select, serve_args
 from tests.server.web.test_pages import BROWSER, page, section
-from tests.support.live_server import LiveServer
+from tests.support.in_process import in_process
 from tests.support.saved_answers import answer
 
 BASE = DEFAULT_BASE_IRI
@@ -294,8 +295,10 @@ def test_a_scope_not_in_the_explanation_stops_the_build(sources_copy: Path, tmp_
 # --- the action point page --------------------------------------------------------------------------------------
 
 
-def test_the_action_point_page_shows_its_programmes_partners_and_figures(server: LiveServer) -> None:
-    with httpx.Client(base_url=server.base_url, timeout=30, headers={"Accept": BROWSER}) as client:
+def test_the_action_point_page_shows_its_programmes_partners_and_figures(
+    built: BuildResult, settings: BuildSettings
+) -> None:
+    with in_process(serve_args(settings), headers={"Accept": BROWSER}) as client:
         _check_pages(client)
 
 

@@ -174,8 +174,15 @@ def test_the_cli_refuses_a_bad_version_and_a_missing_build(tmp_path: Path) -> No
 
 
 @pytest.fixture(scope="module")
-def next_pair(built: BuildResult, settings: BuildSettings, tmp_path_factory: pytest.TempPathFactory) -> TwoReleases:
-    return next_report_releases(settings.dist, tmp_path_factory.mktemp("next"), DEFAULT_BASE_IRI)
+def next_pair(
+    built: BuildResult,
+    settings: BuildSettings,
+    next_report_built: BuildResult,
+    next_report_settings: BuildSettings,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> TwoReleases:
+    work = tmp_path_factory.mktemp("next")
+    return next_report_releases(settings.dist, next_report_settings.dist, work, DEFAULT_BASE_IRI)
 
 
 def test_the_next_report_gives_exactly_its_changes(next_pair: TwoReleases) -> None:

@@ -14,7 +14,7 @@ import pytest
 import yaml
 from napkg_cli.main import main
 from napkg_graph.config import DEFAULT_BASE_IRI, REPO_ROOT, BuildSettings
-from napkg_graph.pipeline import BuildResult, build
+from napkg_graph.pipeline import BuildResult
 from napkg_graph.sources import SourceError, load_sources
 from napkg_graph.text import strip_markers
 from napkg_graph.union_graph import union_into_default_graph
@@ -45,16 +45,15 @@ def _explanation(folder: Path, n: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def fixture_settings(tmp_path_factory: pytest.TempPathFactory) -> BuildSettings:
-    return BuildSettings(
-        dist=tmp_path_factory.mktemp("next-report") / "dist", extra_sources=(NEXT_REPORT,), allow_test_fixtures=True
-    )
+def fixture_settings(next_report_settings: BuildSettings) -> BuildSettings:
+    return next_report_settings
 
 
 @pytest.fixture(scope="module")
-def with_fixture(fixture_settings: BuildSettings) -> BuildResult:
-    """The real sources and the fixture, built, validated and published exactly as `napkg build` does."""
-    return build(fixture_settings)
+def with_fixture(next_report_built: BuildResult) -> BuildResult:
+    """The real sources and the fixture, built, validated and published exactly as `napkg build` does (once per
+    session, shared with the history, release and feed tests)."""
+    return next_report_built
 
 
 @pytest.fixture(scope="module")

@@ -56,18 +56,14 @@ class TwoReleases:
 NEXT_REPORT = Path(__file__).parents[1] / "data" / "next-report"
 
 
-def next_report_releases(first_dist: Path, work: Path, base_iri: str) -> TwoReleases:
-    """Release 1.0.0 of ``first_dist`` (the real build) and 2.0.0 of the real sources plus the next report."""
-    settings = BuildSettings(base_iri=base_iri)
-    catalog = load_catalog_source(settings.sources_dir)
+def next_report_releases(first_dist: Path, second_dist: Path, work: Path, base_iri: str) -> TwoReleases:
+    """Release 1.0.0 of ``first_dist`` (the real build) and 2.0.0 of ``second_dist``, the real sources plus the next
+    report built with ``base_iri`` (the session's ``next_report_built`` fixture), in ``work/releases``."""
+    catalog = load_catalog_source(BuildSettings(base_iri=base_iri).sources_dir)
     folder = work / "releases"
     first = make_release("1.0.0", first_dist, folder, base_iri, catalog, issued=FIRST_ISSUED)
-    second_settings = BuildSettings(
-        base_iri=base_iri, dist=work / "dist2", extra_sources=(NEXT_REPORT,), allow_test_fixtures=True
-    )
-    build(second_settings)
-    second = make_release("2.0.0", second_settings.dist, folder, base_iri, catalog, issued=SECOND_ISSUED)
-    return TwoReleases(folder, first, second, second_settings.dist)
+    second = make_release("2.0.0", second_dist, folder, base_iri, catalog, issued=SECOND_ISSUED)
+    return TwoReleases(folder, first, second, second_dist)
 
 
 def two_releases(first_dist: Path, work: Path, base_iri: str) -> TwoReleases:

@@ -1,5 +1,5 @@
-"""Full-text search inside SPARQL (``nap:textSearch``): the rewrite into VALUES, then the real server answering
-through ``/sparql`` exactly what the source texts say, the same as the search page, rebuilt on reload."""
+"""Full-text search inside SPARQL (``nap:textSearch``): the rewrite into VALUES, then the real app (in this process)
+answering through ``/sparql`` exactly what the source texts say, the same as the search page, rebuilt on reload."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from napkg_server.data.text_index import TextIndex
 from napkg_server.engine.text_search import MAX_HITS, MAX_PATTERNS, TextSearchError, rewrite
 from pyoxigraph import Literal
 
-from tests.support.live_server import LiveServer, live_server
+from tests.support.in_process import in_process
 
 PREFIX = "PREFIX nap: <https://w3id.org/nap-kg/def/>\n"
 CSV = "text/csv"
@@ -96,7 +96,7 @@ def test_a_pattern_it_cannot_answer_is_refused_with_the_forms_it_takes(query: st
         rewrite(PREFIX + query, INDEX)
 
 
-# --- the real server ---
+# --- the real app ---
 
 
 def sparql(client: httpx.Client, query: str) -> list[dict[str, str]]:
@@ -202,22 +202,21 @@ def test_the_hit_limit_is_the_documented_default(client: httpx.Client) -> None:
 @pytest.fixture(scope="module")
 def reloadable(
     built: BuildResult, settings: BuildSettings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[LiveServer, Path]]:
+) -> Iterator[tuple[httpx.Client, Path]]:
     data = tmp_path_factory.mktemp("reload") / "data.trig"
     shutil.copy(settings.dist / "nap-kg.trig", data)
-    with live_server([data], args=["--max-concurrent-queries", "1"]) as server:
-        yield server, data
+    with in_process(["--data", str(data), "--max-concurrent-queries", "1"]) as http:
+        yield http, data
 
 
-def test_the_index_is_rebuilt_on_reload(reloadable: tuple[LiveServer, Path]) -> None:
-    server, data = reloadable
+def test_the_index_is_rebuilt_on_reload(reloadable: tuple[httpx.Client, Path]) -> None:
+    http, data = reloadable
     query = 'SELECT ?s WHERE { ?s nap:textSearch "zeldzaamheidswoord" }'
-    with httpx.Client(base_url=server.base_url, timeout=60) as http:
-        assert sparql(http, query) == []
-        with data.open("a", encoding="utf-8") as out:
-            label = "<http://www.w3.org/2000/01/rdf-schema#label>"
-            out.write(f'\n<https://example.org/nieuw> {label} "Een zeldzaamheidswoord"@nl .\n')
-        assert http.post("/admin/reload").status_code == 200
-        assert sparql(http, query) == [{"s": "https://example.org/nieuw"}]
-        page = http.get("/zoeken", params={"q": "zeldzaamheidswoord"}, headers={"Accept": "text/html"}).text
-        assert 'href="https://example.org/nieuw"' in page and "<mark>zeldzaamheidswoord</mark>" in page
+    assert sparql(http, query) == []
+    with data.open("a", encoding="utf-8") as out:
+        label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+        out.write(f'\n<https://example.org/nieuw> {label} "Een zeldzaamheidswoord"@nl .\n')
+    assert http.post("/admin/reload").status_code == 200
+    assert sparql(http, query) == [{"s": "https://example.org/nieuw"}]
+    page = http.get("/zoeken", params={"q": "zeldzaamheidswoord"}, headers={"Accept": "text/html"}).text
+    assert 'href="https://example.org/nieuw"' in page and "<mark>zeldzaamheidswoord</mark>" in page

@@ -1,5 +1,6 @@
 """The "history" section of an action point page: one row per progress report in date order, with how the status
-moved by the curated ranking; served by the real server from a build with the invented next-report fixture."""
+moved by the curated ranking; served by the real app (in this process) from a build with the invented next-report
+fixture."""
 
 from __future__ import annotations
 
@@ -8,12 +9,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from napkg_graph.config import REPO_ROOT, BuildSettings
-from napkg_graph.pipeline import build
+from napkg_graph.config import BuildSettings
+from napkg_graph.pipeline import BuildResult
 
-from tests.support.live_server import LiveServer, live_server
+from tests.support.in_process import in_process
 
-NEXT_REPORT = REPO_ROOT / "tests" / "data" / "next-report"
 REPORTS = {  # the reports' titles (report.yaml of each folder), per language
     "nl": (
         "Voortgangsrapportage Nationaal Actieplan Bedrijfsleven en Mensenrechten",
@@ -27,18 +27,9 @@ REPORTS = {  # the reports' titles (report.yaml of each folder), per language
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    settings = BuildSettings(
-        dist=tmp_path_factory.mktemp("history") / "dist", extra_sources=(NEXT_REPORT,), allow_test_fixtures=True
-    )
-    build(settings)
-    with live_server([settings.dist / "nap-kg.trig"], args=["--max-concurrent-queries", "2"]) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def client(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.base_url, timeout=30, headers={"Accept": "text/html"}) as c:
+def client(next_report_built: BuildResult, next_report_settings: BuildSettings) -> Iterator[httpx.Client]:
+    args = ["--data", str(next_report_settings.dist / "nap-kg.trig"), "--max-concurrent-queries", "2"]
+    with in_process(args, headers={"Accept": "text/html"}) as c:
         yield c
 
 
