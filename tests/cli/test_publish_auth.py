@@ -103,6 +103,44 @@ def test_digest_credentials_publish_to_virtuoso_and_the_counts_are_checked(
     assert graph_counts(virtuoso.sparql_url, [*expected, UNION]) == {**expected, UNION: union.triples}
 
 
+MANY = 600
+
+
+def many_graphs(folder: Path) -> Path:
+    """A dataset of MANY one-or-two-triple graphs with long IRIs, as the 1M benchmark's ~570 graphs are many."""
+    lines = []
+    for n in range(MANY):
+        graph = f"https://w3id.org/nap-kg/graph/synth/country-{n:04d}-with-a-long-name/redactie"
+        shared = '<urn:o:shared> <urn:p:label> "shared" .' if n % 2 else ""
+        lines.append(f'<{graph}> {{ <urn:s:{n}> <urn:p:label> "graph {n}" . {shared} }}')
+    folder.mkdir()
+    (folder / "nap-kg.trig").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("engine", ["virtuoso", "oxigraph"])
+def test_the_count_check_reads_every_one_of_many_graphs(
+    engine: str,
+    virtuoso: VirtuosoServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Before: every graph went into one query's URL as a named-graph-uri; Virtuoso counted 93 of the 600 only.
+    dist = many_graphs(tmp_path / "dist")
+    monkeypatch.setenv("NAPKG_PUBLISH_USER", USER)
+    monkeypatch.setenv("NAPKG_PUBLISH_PASSWORD", PASSWORD)
+    if engine == "virtuoso":
+        assert run_cli("--to", virtuoso.graph_store_auth_url, "--dist", str(dist), "--union-graph", UNION) == 0
+        query_url = virtuoso.sparql_url
+    else:
+        with oxigraph_server(tmp_path) as oxigraph:
+            assert run_cli("--to", oxigraph.store_url, "--dist", str(dist)) == 0
+            query_url = oxigraph.query_url
+    out, err = capsys.readouterr()
+    assert f"the store reports the same triple count for all {MANY + 1} ({query_url})" in out, err
+
+
 def test_virtuoso_refuses_the_default_graph_and_says_so(
     virtuoso: VirtuosoServer, dist: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
